@@ -1,0 +1,43 @@
+"""Shared fixtures. With CI=true, a skipped test is a failure: torch and graphviz must be there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not IN_CI:
+        return
+    missing = []
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        missing.append("torch (pip install torch==2.13.0)")
+    try:
+        import graphviz  # noqa: F401
+    except ImportError:
+        missing.append("the graphviz Python package (pip install -e '.[dev]')")
+    if shutil.which("dot") is None:
+        missing.append("the graphviz program `dot` (apt-get install -y graphviz)")
+    if missing:
+        raise pytest.UsageError("CI=true but these are missing: " + "; ".join(missing))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
+
+
+@pytest.fixture
+def torch():
+    """The torch module; the test is skipped when torch is not installed (outside CI)."""
+    return pytest.importorskip("torch")

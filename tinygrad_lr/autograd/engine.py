@@ -1,0 +1,212 @@
+"""The backward pass: visit the graph from the output back to the leaves.
+
+1. :func:`topological_order` lists every node reachable from the output, each before the nodes
+   that produced its inputs. It uses an explicit stack, not recursion, so a chain of 100,000 ops
+   works (a recursive walk stops at Python's recursion limit of about 1,000).
+2. :func:`run_backward` walks that list once. Each node receives the sum of the gradients its
+   result got from every use (a tensor used twice gets two contributions), calls its
+   ``backward``, sums each input gradient back to the input's shape if the forward broadcast it
+   (:func:`sum_to_shape`), and passes it on. At a leaf the gradient is added into ``.grad``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .function import Function
+
+
+def topological_order(root: Function) -> list[Function]:
+    """Nodes reachable from ``root``, ordered so that each comes before its inputs' nodes.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> w = tg.ones(2, requires_grad=True)
+    >>> loss = (w * 3).sum()
+    >>> [node.name() for node in topological_order(loss.grad_fn)]
+    ['SumBackward0', 'MulBackward0']
+    """
+    post_order: list[Function] = []
+    visited = {root}
+    # Each stack entry is a node and an iterator over its inputs still to visit: a node is
+    # finished (appended) only after every input below it is.
+    stack = [(root, iter(root.next_functions))]
+    while stack:
+        node, inputs = stack[-1]
+        for parent in inputs:
+            if isinstance(parent, Function) and parent not in visited:
+                visited.add(parent)
+                stack.append((parent, iter(parent.next_functions)))
+                break
+        else:
+            stack.pop()
+            post_order.append(node)
+    post_order.reverse()
+    return post_order
+
+
+def sum_to_shape(
+    grad: np.ndarray, shape: tuple[int, ...], node: Function, index: int
+) -> np.ndarray:
+    """Undo broadcasting: sum ``grad`` over the dimensions that broadcasting added or stretched.
+
+    If ``b`` of shape (1,) was added to a (10, 1) tensor, ``b`` was used 10 times, so its
+    gradient is the sum of the 10 gradients it contributed to.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sum_to_shape(np.ones((10, 1)), (1,), None, 1)
+    array([10.])
+    """
+    try:
+        if np.broadcast_shapes(shape, grad.shape) != grad.shape:
+            raise ValueError
+    except ValueError:
+        name = node.name() if node is not None else "backward"
+        raise RuntimeError(
+            f"{name} returned a gradient of shape {grad.shape} for input {index}, which has shape "
+            f"{shape}; a gradient must have the input's shape or a shape it broadcasts to"
+        ) from None
+    leading = grad.ndim - len(shape)
+    stretched = tuple(
+        leading + i for i, size in enumerate(shape) if size == 1 and grad.shape[leading + i] != 1
+    )
+    summed = grad.sum(axis=tuple(range(leading)) + stretched, keepdims=True)
+    return summed.reshape(shape)
+
+
+def _accumulate(tensor: Tensor, grad: np.ndarray) -> None:
+    """Add ``grad`` into ``tensor.grad``, as torch accumulates gradients on leaves."""
+    if tensor._grad is None:
+        # A copy the tensor owns: ``grad`` may be shared with another input (Add passes the same
+        # array to both) or be a read-only broadcast view.
+        tensor._grad = Tensor._make(np.array(grad, dtype=tensor._data.dtype, copy=True))
+    else:
+        tensor._grad._data += grad
+
+
+def run_backward(
+    output: Tensor,
+    grad_output: np.ndarray,
+    retain_graph: bool = False,
+    inputs: tuple[Tensor, ...] | None = None,
+) -> list[np.ndarray | None] | None:
+    """Backpropagate ``grad_output`` from ``output`` through the recorded graph.
+
+    Without ``inputs``, gradients are added into the ``.grad`` of every leaf (and of non-leaves
+    that called ``retain_grad()``). With ``inputs``, nothing is accumulated: the gradients of
+    those tensors are returned instead (this is :func:`tinygrad_lr.autograd.grad`).
+    Unless ``retain_graph``, each node frees its saved arrays once used.
+    """
+    captured: list[np.ndarray | None] | None = None
+    leaf_slots: dict[int, int] = {}
+    node_slots: dict[Function, int] = {}
+    if inputs is not None:
+        captured = [None] * len(inputs)
+        for slot, tensor in enumerate(inputs):
+            if tensor.grad_fn is None:
+                leaf_slots[id(tensor)] = slot
+            else:
+                node_slots[tensor.grad_fn] = slot
+
+    def deliver_to_leaf(leaf: Tensor, grad: np.ndarray) -> None:
+        if captured is None:
+            _accumulate(leaf, grad)
+        elif id(leaf) in leaf_slots:
+            slot = leaf_slots[id(leaf)]
+            captured[slot] = grad if captured[slot] is None else captured[slot] + grad
+
+    if output.grad_fn is None:  # backward() called on a leaf: its gradient is grad_output
+        deliver_to_leaf(output, grad_output)
+        return captured
+
+    pending: dict[Function, Any] = {output.grad_fn: grad_output}
+    for node in topological_order(output.grad_fn):
+        grad = pending.pop(node, None)
+        if grad is None:  # no gradient reached this node (every path to it returned None)
+            continue
+        if captured is not None and node in node_slots:
+            captured[node_slots[node]] = grad
+        if node._retained is not None:
+            retained = node._retained()
+            if retained is not None:
+                _accumulate(retained, grad)
+
+        input_grads = node.backward(node, grad)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if len(input_grads) != len(node.next_functions):
+            raise RuntimeError(
+                f"{node.name()}: backward returned {len(input_grads)} gradients, but forward "
+                f"took {len(node.next_functions)} arguments; return one per argument (None for "
+                "those that need none)"
+            )
+        for index, (parent, input_grad) in enumerate(zip(node.next_functions, input_grads)):
+            if parent is None or input_grad is None:
+                continue
+            shape = node.input_shapes[index]
+            if input_grad.shape != shape:
+                input_grad = sum_to_shape(input_grad, shape, node, index)
+            if isinstance(parent, Tensor):
+                deliver_to_leaf(parent, input_grad)
+            elif parent in pending:
+                pending[parent] = pending[parent] + input_grad
+            else:
+                pending[parent] = input_grad
+        if not retain_graph:
+            node._saved = None
+    return captured
+
+
+def grad(
+    outputs: Tensor,
+    inputs: Tensor | tuple[Tensor, ...] | list[Tensor],
+    grad_outputs: Tensor | None = None,
+    retain_graph: bool | None = None,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated.
+
+    Unlike ``backward()``, no ``.grad`` changes. One output tensor is supported.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([2.0], requires_grad=True)
+    >>> tg.autograd.grad((x**3).sum(), x)
+    (tensor([12.]),)
+    """
+    if isinstance(outputs, (tuple, list)):
+        if len(outputs) != 1:
+            raise NotImplementedError("autograd.grad supports one output tensor; sum them first")
+        outputs = outputs[0]
+    single = isinstance(inputs, Tensor)
+    inputs = (inputs,) if single else tuple(inputs)
+    for tensor in inputs:
+        if not isinstance(tensor, Tensor) or not tensor.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if not outputs.requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    if grad_outputs is None:
+        if outputs.numel() != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        seed = np.ones_like(outputs._data)
+    else:
+        seed = grad_outputs._data if isinstance(grad_outputs, Tensor) else np.asarray(grad_outputs)
+    captured = run_backward(outputs, seed, bool(retain_graph), inputs)
+    results = []
+    for tensor, value in zip(inputs, captured):
+        if value is None and not allow_unused:
+            raise RuntimeError(
+                "One of the differentiated Tensors appears to not have been used in the graph. "
+                "Set allow_unused=True if this is the desired behavior."
+            )
+        results.append(
+            None if value is None else Tensor._make(np.array(value, dtype=tensor._data.dtype))
+        )
+    return tuple(results)

@@ -1,0 +1,136 @@
+"""``Function``: the one mechanism behind every differentiable operation.
+
+A ``Function`` subclass pairs a ``forward`` that computes a result from NumPy arrays with a
+``backward`` that turns the gradient of that result into the gradients of its inputs. Calling
+``MyOp.apply(x, y)`` runs ``forward`` and, when any input requires grad, records an instance of
+``MyOp`` as the result's ``grad_fn``. That instance is at once the ``ctx`` that ``forward`` saved
+arrays on and the node of the graph that ``backward`` walks, as in torch.
+
+A node refers to its inputs' nodes (``next_functions``) and to the NumPy arrays it saved, never to
+the tensor it produced, so a graph has no reference cycles: dropping the loss frees the graph at
+once, without waiting for the cycle collector.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from ..grad_mode import _state as _grad_state
+from ..tensor import Tensor
+
+FREED_GRAPH_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class Function:
+    """Base class for differentiable operations; subclass it to write your own.
+
+    ``forward(ctx, *args)`` receives NumPy arrays in place of tensors (other arguments as they
+    were given) and returns one NumPy array. ``backward(ctx, grad_output)`` receives the gradient
+    of that array and returns one gradient per argument of ``forward`` (``None`` for arguments
+    that are not tensors or need no gradient). A gradient may keep a broadcast shape: the engine
+    sums it back to its input's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tinygrad_lr as tg
+    >>> class Cube(tg.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):  # y = x³
+    ...         ctx.save_for_backward(x)
+    ...         return x**3
+    ...     @staticmethod
+    ...     def backward(ctx, grad_output):  # dy/dx = 3x²
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad_output * 3 * x**2
+    >>> x = tg.tensor([2.0], requires_grad=True)
+    >>> Cube.apply(x).sum().backward()
+    >>> x.grad
+    tensor([12.])
+    """
+
+    # Filled by ``apply`` when the result is recorded; read by the engine.
+    next_functions: tuple[Any, ...] = ()
+    """For each argument: its ``grad_fn`` node, the leaf tensor itself, or None (no gradient)."""
+    needs_input_grad: tuple[bool, ...] = ()
+    """For each argument: whether a gradient is wanted for it (backward may skip the others)."""
+    input_shapes: tuple[Any, ...] = ()
+    """For each argument that needs a gradient: its shape, to sum broadcast gradients back to."""
+    _saved: tuple[np.ndarray, ...] | None = ()
+    _retained: weakref.ref[Tensor] | None = None
+
+    @staticmethod
+    def forward(ctx: Function, *args: Any) -> np.ndarray:
+        """Compute the result from NumPy arrays; save what backward needs on ``ctx``."""
+        raise NotImplementedError(
+            "subclasses of Function must implement forward(ctx, *args) as a staticmethod"
+        )
+
+    @staticmethod
+    def backward(ctx: Function, grad_output: np.ndarray) -> Any:
+        """Return the gradient of each argument of forward, given the result's gradient."""
+        raise NotImplementedError(
+            "subclasses of Function must implement backward(ctx, grad_output) as a staticmethod"
+        )
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep arrays for backward; the engine frees them after backward unless retain_graph."""
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """What forward saved; refused after backward freed it."""
+        if self._saved is None:
+            raise RuntimeError(FREED_GRAPH_MESSAGE)
+        return self._saved
+
+    @classmethod
+    def apply(cls, *args: Any) -> Tensor:
+        """Run forward on the arrays behind ``args`` and record the op when gradients are needed."""
+        ctx = cls()
+        needs_grad = _grad_state.enabled and any(
+            isinstance(arg, Tensor) and arg._requires_grad for arg in args
+        )
+        if needs_grad:
+            ctx.needs_input_grad = tuple(
+                isinstance(arg, Tensor) and arg._requires_grad for arg in args
+            )
+        else:
+            ctx.needs_input_grad = (False,) * len(args)
+        output = cls.forward(ctx, *[arg._data if isinstance(arg, Tensor) else arg for arg in args])
+        if type(output) is not np.ndarray:
+            # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic.
+            output = np.asarray(output)
+        result = Tensor._make(output)
+        if needs_grad:
+            if output.dtype.kind != "f":
+                raise RuntimeError(
+                    f"{cls.__name__}.forward returned {output.dtype} data, but only floating-point "
+                    "results can carry gradients"
+                )
+            # A leaf stands for itself in next_functions: the engine accumulates into its .grad.
+            ctx.next_functions = tuple(
+                (arg.grad_fn or arg) if needs else None
+                for arg, needs in zip(args, ctx.needs_input_grad)
+            )
+            ctx.input_shapes = tuple(
+                arg._data.shape if needs else None for arg, needs in zip(args, ctx.needs_input_grad)
+            )
+            result._requires_grad = True
+            result.grad_fn = ctx
+        return result
+
+    def name(self) -> str:
+        """The node's name as torch prints it, e.g. ``MulBackward0``."""
+        return f"{type(self).__name__}Backward0"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"

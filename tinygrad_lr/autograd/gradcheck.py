@@ -1,0 +1,145 @@
+"""``gradcheck``: compare backward's gradients with central finite differences.
+
+For an input element x and each output element y, the numerical derivative is
+
+    dy/dx ≈ (f(x + eps) - f(x - eps)) / (2 eps),
+
+whose error shrinks with eps², so in float64 with eps = 1e-6 it agrees with an exact gradient to
+about 1e-9. The analytical derivatives come from backward, one output element at a time, giving
+the full Jacobian. Float32 has too few digits for this test, so gradcheck asks for float64 inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+from .engine import run_backward
+
+
+class GradcheckError(RuntimeError):
+    """Raised by :func:`gradcheck` when an analytical gradient disagrees with the numerical one."""
+
+
+def _as_output(value: Any) -> Tensor:
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise TypeError("gradcheck: fn must return one tensor")
+        value = value[0]
+    if not isinstance(value, Tensor):
+        raise TypeError(f"gradcheck: fn must return a Tensor, got {type(value).__name__}")
+    return value
+
+
+def _numerical_jacobian(
+    fn: Callable[..., Any], inputs: Sequence[Tensor], index: int, eps: float
+) -> np.ndarray:
+    """Rows: elements of input ``index``; columns: output elements."""
+    x = inputs[index]._data
+    flat = x.reshape(-1)  # a view: writing into it perturbs the input itself
+    columns = []
+    with no_grad():
+        for i in range(flat.size):
+            original = flat[i]
+            flat[i] = original + eps
+            plus = _as_output(fn(*inputs))._data.astype(np.float64).reshape(-1)
+            flat[i] = original - eps
+            minus = _as_output(fn(*inputs))._data.astype(np.float64).reshape(-1)
+            flat[i] = original
+            columns.append((plus - minus) / (2 * eps))
+    return np.array(columns).reshape(flat.size, -1)
+
+
+def _analytical_jacobian(output: Tensor, inputs: Sequence[Tensor]) -> list[np.ndarray]:
+    """For each input, rows: its elements; columns: output elements (one backward per column)."""
+    n_out = output.numel()
+    jacobians = [np.zeros((t.numel(), n_out)) for t in inputs]
+    for j in range(n_out):
+        seed = np.zeros(output._data.size, dtype=output._data.dtype)
+        seed[j] = 1
+        grads = run_backward(output, seed.reshape(output._data.shape), True, tuple(inputs))
+        for jacobian, g in zip(jacobians, grads):
+            if g is not None:
+                jacobian[:, j] = np.asarray(g, dtype=np.float64).reshape(-1)
+    return jacobians
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Tensor | Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """Check the gradients of ``fn`` at ``inputs`` against central finite differences.
+
+    Every input that requires grad must be float64. Passes when, for every element,
+    ``|analytical - numerical| <= atol + rtol * |numerical|``.
+
+    Parameters
+    ----------
+    fn : callable
+        Takes the inputs, returns one tensor (of any shape).
+    inputs : Tensor or sequence
+        The arguments of ``fn``; those that require grad are checked.
+    eps, atol, rtol : float
+        Step of the finite difference, and the tolerances.
+    raise_exception : bool
+        On failure, raise :class:`GradcheckError` (default) or return False.
+
+    Returns
+    -------
+    bool
+        True when all gradients agree.
+
+    Raises
+    ------
+    GradcheckError
+        Naming the input, the element's index, and the numerical and analytical values.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.randn(3, dtype=tg.float64, requires_grad=True)
+    >>> tg.autograd.gradcheck(lambda x: (x * x).sum(), (x,))
+    True
+    """
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad; pass tensors with requires_grad=True")
+    for i in checked:
+        if inputs[i].dtype.name != "float64":
+            raise TypeError(
+                f"gradcheck: input {i} is {inputs[i].dtype}, but finite differences need float64 "
+                "to be accurate; pass x.double() (created with requires_grad=True)"
+            )
+        if not inputs[i].is_leaf:
+            raise ValueError(f"gradcheck: input {i} must be a leaf tensor (create it directly)")
+    output = _as_output(fn(*inputs))
+    if not output.requires_grad:
+        raise GradcheckError("gradcheck: the output does not require grad; is fn differentiable?")
+    analytical = _analytical_jacobian(output, [inputs[i] for i in checked])
+    for i, jac_a in zip(checked, analytical):
+        jac_n = _numerical_jacobian(fn, inputs, i, eps)
+        error = np.abs(jac_a - jac_n) - (atol + rtol * np.abs(jac_n))
+        if np.any(error > 0) or not np.all(np.isfinite(jac_a) == np.isfinite(jac_n)):
+            bad = np.unravel_index(
+                np.nanargmax(np.where(np.isfinite(error), error, np.inf)), error.shape
+            )
+            element = np.unravel_index(bad[0], inputs[i].shape) if inputs[i].ndim else ()
+            message = (
+                f"Jacobian mismatch for output element {bad[1]} with respect to input {i}, "
+                f"element {tuple(int(e) for e in element)}:\n"
+                f"numerical: {jac_n[bad]!r}\nanalytical: {jac_a[bad]!r}\n"
+                f"(atol={atol}, rtol={rtol}, eps={eps})"
+            )
+            if raise_exception:
+                raise GradcheckError(message)
+            return False
+    return True

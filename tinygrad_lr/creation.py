@@ -1,0 +1,291 @@
+"""Functions that make tensors: ``tensor``, ``from_numpy``, ``zeros``, ``arange``, ...
+
+dtype rules, as torch: Python floats give float32 and Python ints int64; ``from_numpy`` and
+``tensor(ndarray)`` keep the array's dtype; every function takes ``dtype=`` and
+``requires_grad=`` (which only a floating-point tensor may have).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import DType
+from .tensor import Tensor, _parse_shape
+
+
+def _new(array: np.ndarray, requires_grad: bool) -> Tensor:
+    dtypes.from_numpy_dtype(array.dtype)  # refuses unsupported dtypes with a clear message
+    return (
+        Tensor._make(array).requires_grad_(requires_grad) if requires_grad else Tensor._make(array)
+    )
+
+
+def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
+    shape = _parse_shape(size, "size")
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
+    return shape
+
+
+def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a tensor).
+
+    Parameters
+    ----------
+    data : number, sequence, numpy.ndarray or Tensor
+    dtype : DType, optional
+        Default: float32 for Python floats, int64 for Python ints, the array's own dtype
+        for NumPy data.
+    requires_grad : bool
+        Record operations on the result for backward.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.tensor([[1.0, 2.0]], requires_grad=True)
+    tensor([[1., 2.]], requires_grad=True)
+    >>> tg.tensor([1, 2]).dtype
+    tinygrad_lr.int64
+    """
+    dtype = dtypes.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.clone().detach() rather than tinygrad_lr.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+        array = data._data.copy()
+    elif isinstance(data, (np.ndarray, np.generic)):
+        array = np.array(data, copy=True)
+    else:
+        try:
+            array = np.array(data)
+        except ValueError as error:
+            raise ValueError(
+                f"could not make a tensor from {type(data).__name__}: nested lists must be "
+                f"rectangular (every row the same length) ({error})"
+            ) from None
+        if array.dtype.kind not in "biuf":
+            raise TypeError(
+                f"could not make a tensor from {data!r:.80}: expected numbers, nested lists of "
+                f"numbers, or an array (got elements of type {array.dtype})"
+            )
+        if array.dtype == np.float64:
+            array = array.astype(np.float32)  # Python floats are float32 by default, as in torch
+    if dtype is not None:
+        array = array.astype(dtype.numpy, copy=False)
+    return _new(array, requires_grad)
+
+
+def as_tensor(data: Any, dtype: DType | None = None) -> Tensor:
+    """Like :func:`tensor`, but shares memory with a NumPy array or tensor when it can.
+
+    Examples
+    --------
+    >>> import numpy as np, tinygrad_lr as tg
+    >>> tg.as_tensor(np.zeros(2)).dtype
+    tinygrad_lr.float64
+    """
+    dtype = dtypes.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        return _new(data if dtype is None else data.astype(dtype.numpy, copy=False), False)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array and keeping its dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, tinygrad_lr as tg
+    >>> a = np.array([1.0, 2.0])
+    >>> t = tg.from_numpy(a)
+    >>> t.dtype, bool(t.numpy() is a)
+    (tinygrad_lr.float64, True)
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a numpy.ndarray, got {type(array).__name__}")
+    return _new(array, False)
+
+
+def _filled(size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
+    return _new(np.full(_size(size), value, dtype=dtype.numpy), requires_grad)
+
+
+def zeros(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros; sizes as varargs or a tuple (``zeros(2, 1)``, ``zeros((2, 1))``).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.zeros(1, requires_grad=True)
+    tensor([0.], requires_grad=True)
+    """
+    return _filled(size, 0, dtype, requires_grad)
+
+
+def ones(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.ones(2, 2)
+    tensor([[1., 1.],
+            [1., 1.]])
+    """
+    return _filled(size, 1, dtype, requires_grad)
+
+
+def empty(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor to be filled later (zeros here; torch leaves the memory uninitialised).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.empty(3).shape
+    tinygrad_lr.Size([3])
+    """
+    return _filled(size, 0, dtype, requires_grad)
+
+
+def full(
+    size: Any, fill_value: float, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor filled with ``fill_value``; its dtype follows the value (float32, int64, bool).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.full((2,), 7)
+    tensor([7, 7])
+    """
+    if dtype is None:
+        dtype = dtypes.result_type(fill_value, fill_value)
+    return _filled(
+        (size,) if isinstance(size, (int, np.integer)) else tuple(size),
+        fill_value,
+        dtype,
+        requires_grad,
+    )
+
+
+def _like(other: Tensor, value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise TypeError(f"expected a Tensor, got {type(other).__name__}")
+    return _filled(tuple(other.shape), value, dtype or other.dtype, requires_grad)
+
+
+def zeros_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with ``input``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.zeros_like(tg.ones(2, dtype=tg.float64))
+    tensor([0., 0.], dtype=tinygrad_lr.float64)
+    """
+    return _like(input, 0, dtype, requires_grad)
+
+
+def ones_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """Ones with ``input``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.ones_like(tg.zeros(2))
+    tensor([1., 1.])
+    """
+    return _like(input, 1, dtype, requires_grad)
+
+
+def full_like(
+    input: Tensor, fill_value: float, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
+    """``fill_value`` with ``input``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.full_like(tg.zeros(2), 0.5)
+    tensor([0.5000, 0.5000])
+    """
+    return _like(input, fill_value, dtype, requires_grad)
+
+
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    *,
+    dtype: DType | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Values from ``start`` up to, not including, ``end``; int64 if all arguments are ints.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.arange(4)
+    tensor([0, 1, 2, 3])
+    >>> tg.arange(0, 1, 0.25)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(
+            f"arange: upper bound and larger bound inconsistent with step sign "
+            f"(start={start}, end={end}, step={step})"
+        )
+    if dtype is None:
+        all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = dtypes.int64 if all_ints else dtypes.DEFAULT_FLOAT
+    dtype = dtypes.to_dtype(dtype)
+    # Computed in float64 (or int64) and then converted, so float32 steps do not drift.
+    work = np.int64 if not dtype.is_floating_point else np.float64
+    return _new(np.arange(start, end, step, dtype=work).astype(dtype.numpy), requires_grad)
+
+
+def linspace(
+    start: float, end: float, steps: int, *, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError(f"linspace: steps must be a non-negative int, got {steps!r}")
+    return _new(np.linspace(start, end, steps).astype(dtype.numpy), requires_grad)
+
+
+def eye(
+    n: int, m: int | None = None, *, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
+    """The identity matrix (n x m, square by default).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
+    return _new(np.eye(n, m, dtype=dtype.numpy), requires_grad)

@@ -1,0 +1,1 @@
+"""Neural-network building blocks: Parameter, Module, Linear, losses (see issue: workflow)."""

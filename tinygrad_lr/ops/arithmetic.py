@@ -1,0 +1,100 @@
+"""Elementwise arithmetic. ``g`` is the gradient of the result; each backward applies the chain
+rule: the gradient of an input is ``g`` times the derivative of the result with respect to it.
+
+Operands may have different shapes: NumPy broadcasts them in forward, and the engine sums each
+gradient back to its input's shape, so these backwards never deal with broadcasting.
+The second operand may be a Python number, for which backward returns no gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Add(Function):
+    """out = a + b;  da = g,  db = g."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Function):
+    """out = a - b;  da = g,  db = -g."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+class Neg(Function):
+    """out = -a;  da = -g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Mul(Function):
+    """out = a * b;  da = g * b,  db = g * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da = g * b if ctx.needs_input_grad[0] else None
+        db = g * a if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    """out = a / b;  da = g / b,  db = -g * a / b² = -g * out / b."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = a / b
+        ctx.save_for_backward(b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        b, out = ctx.saved_tensors
+        da = g / b if ctx.needs_input_grad[0] else None
+        db = -g * out / b if ctx.needs_input_grad[1] else None
+        return da, db
+
+
+class Pow(Function):
+    """out = a ** p for a number p;  da = g * p * a ** (p - 1)."""
+
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx.save_for_backward(a)
+        ctx.p = p
+        return np.power(a, p)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        p = ctx.p
+        # a ** 1 and a ** 0 written out: exact, and p = 1 cannot give 0 * inf at a = 0.
+        derivative = p * a if p == 2 else (np.ones_like(a) if p == 1 else p * np.power(a, p - 1))
+        return g * derivative, None

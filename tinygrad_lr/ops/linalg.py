@@ -1,0 +1,41 @@
+"""Matrix multiplication with torch's (and NumPy's) rules for 1-D operands."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class MatMul(Function):
+    """out = a @ b;  da = g @ bᵀ,  db = aᵀ @ g.
+
+    A 1-D ``a`` acts as a row (1, n) and a 1-D ``b`` as a column (n, 1), whose added dimension is
+    dropped from the result; backward adds it back to ``g`` so that the 2-D rule serves all cases.
+    Batch dimensions broadcast, and the engine sums their gradients back.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if b.ndim == 1:
+            g = g[..., None]
+        if a.ndim == 1:
+            g = g[..., None, :]
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            b2 = b[:, None] if b.ndim == 1 else b
+            da = g @ np.swapaxes(b2, -1, -2)
+            if a.ndim == 1:
+                da = da[..., 0, :]
+        if ctx.needs_input_grad[1]:
+            a2 = a[None, :] if a.ndim == 1 else a
+            db = np.swapaxes(a2, -1, -2) @ g
+            if b.ndim == 1:
+                db = db[..., 0]
+        return da, db

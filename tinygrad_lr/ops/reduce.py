@@ -1,0 +1,44 @@
+"""Reductions. Every element that went into a sum receives the sum's gradient unchanged, so
+backward puts the reduced dimensions back and broadcasts ``g`` over them (a view, no copy).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+def _spread(g, ctx):
+    """Broadcast a reduced gradient back over the input's shape."""
+    if ctx.dim is not None and not ctx.keepdim:
+        g = np.expand_dims(g, ctx.dim)
+    return np.broadcast_to(g, ctx.shape)
+
+
+class Sum(Function):
+    """out = Σᵢ aᵢ over ``dim`` (all by default);  daᵢ = g for every i."""
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        return a.sum(axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _spread(g, ctx), None, None
+
+
+class Mean(Function):
+    """out = (1/N) Σᵢ aᵢ over ``dim``;  daᵢ = g / N."""
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        out = a.mean(axis=dim, keepdims=keepdim)
+        ctx.count = a.size // max(np.size(out), 1) if a.size else 0
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return _spread(g / ctx.count, ctx), None, None

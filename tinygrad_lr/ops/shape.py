@@ -1,0 +1,111 @@
+"""Operations that move, select or copy elements without arithmetic.
+
+Their backward routes each gradient element back to where its input element came from: a
+reshape is undone by reshaping, a transpose by the inverse transpose, and indexing by adding the
+gradient into a zero array at the indexed positions (repeated indices add up).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Reshape(Function):
+    """out = a viewed with a new shape;  da = g reshaped to a's shape."""
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.shape
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+class Transpose(Function):
+    """out = a with its dimensions permuted by ``axes``;  da = g permuted back."""
+
+    @staticmethod
+    def forward(ctx, a, axes):
+        ctx.inverse = tuple(np.argsort(axes))
+        return a.transpose(axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(ctx.inverse), None
+
+
+class Index(Function):
+    """out = a[key];  da = zeros like a, with g added at the positions key selected."""
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.dtype, ctx.key = a.shape, a.dtype, key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, g):
+        da = np.zeros(ctx.shape, dtype=ctx.dtype)
+        key = ctx.key if isinstance(ctx.key, tuple) else (ctx.key,)
+        if any(isinstance(k, np.ndarray) and k.dtype.kind in "iu" for k in key):
+            # Integer index arrays may repeat a position; np.add.at adds every repeat, where
+            # ``da[key] += g`` would keep only the last one.
+            np.add.at(da, ctx.key, g)
+        else:
+            da[ctx.key] = g
+        return da, None
+
+
+class Cat(Function):
+    """out = the inputs joined along ``dim``;  each input's gradient is its slice of g."""
+
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.dim = dim
+        ctx.sizes = [array.shape[dim] for array in arrays]
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, *np.split(g, np.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+
+
+class Stack(Function):
+    """out = the inputs stacked along a new ``dim``;  each input's gradient is g[..., i, ...]."""
+
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, *np.moveaxis(g, ctx.dim, 0))
+
+
+class Clone(Function):
+    """out = a copy of a;  da = g."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class Cast(Function):
+    """out = a converted to another dtype;  da = g converted back to a's dtype."""
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.dtype), None

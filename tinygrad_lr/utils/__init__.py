@@ -1,0 +1,5 @@
+"""Utilities: data loading."""
+
+from . import data
+
+__all__ = ["data"]
