@@ -57,3 +57,102 @@ def check_gradients(fn: Callable[..., Any], arrays: Sequence[np.ndarray]) -> Non
     """gradcheck ``fn(tinygrad_lr, *tensors)`` in float64 at ``arrays``."""
     inputs = [tg.tensor(np.asarray(a, dtype=np.float64), requires_grad=True) for a in arrays]
     assert tg.autograd.gradcheck(lambda *xs: fn(tg, *xs), inputs)
+
+
+# ---------------------------------------------------------------------------------- public API
+# Shared by tests/test_docstrings.py (every public function and class is documented) and
+# tests/test_docs.py (docs/pytorch.md names every public name).
+
+
+def _is_private(dotted: str) -> bool:
+    return any(part.startswith("_") for part in dotted.split("."))
+
+
+def public_modules() -> list[Any]:
+    """tinygrad_lr and every module under it whose dotted name has no part starting with '_'."""
+    import importlib
+    import pkgutil
+
+    modules = [tg]
+    for info in pkgutil.walk_packages(tg.__path__, "tinygrad_lr."):
+        if not _is_private(info.name):
+            modules.append(importlib.import_module(info.name))
+    return modules
+
+
+def _relative_imports(module: Any) -> tuple[set[str], set[str]]:
+    """The tinygrad_lr modules a module imports: by name (``from . import nn``) and as a source of
+    names (``from .tensor import Tensor``), as dotted names."""
+    import ast
+    import inspect
+
+    by_name: set[str] = set()
+    sources: set[str] = set()
+    package = module.__name__ if hasattr(module, "__path__") else module.__name__.rpartition(".")[0]
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+        if node.module:
+            sources.add(f"{base}.{node.module}")
+        else:
+            by_name.update(f"{base}.{alias.name}" for alias in node.names)
+    return by_name, sources
+
+
+def api_namespaces() -> list[Any]:
+    """The namespaces users import from: tinygrad_lr, its subpackages, the modules a package
+    imports by name (``tinygrad_lr.dtypes``), and modules nothing in tinygrad_lr imports
+    (stand-alone modules such as ``tinygrad_lr.datasets``). Modules that the package's own code
+    imports from (``tinygrad_lr.tensor``, ``tinygrad_lr.autograd.engine``) are implementation."""
+    modules = public_modules()
+    api: set[str] = set()
+    imported: set[str] = set()
+    for module in modules:
+        by_name, sources = _relative_imports(module)
+        if hasattr(module, "__path__"):
+            api |= by_name
+        imported |= by_name | sources
+    return [
+        m
+        for m in modules
+        if hasattr(m, "__path__") or m.__name__ in api or m.__name__ not in imported
+    ]
+
+
+def public_names(module: Any) -> dict[str, Any]:
+    """A module's public names (``__all__``, or every name without a leading '_') -> object.
+
+    Submodules are left out (they are namespaces of their own), and so are names brought in
+    from outside tinygrad_lr (``np``, ``Any``)."""
+    import types
+
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in vars(module) if not n.startswith("_")]
+    result = {}
+    for name in names:
+        obj = getattr(module, name)
+        if isinstance(obj, types.ModuleType):
+            continue
+        home = getattr(obj, "__module__", None) if callable(obj) else type(obj).__module__
+        if isinstance(home, str) and home.split(".")[0] == "tinygrad_lr":
+            result[name] = obj
+    return result
+
+
+def public_functions_and_classes() -> dict[str, Any]:
+    """Every public function and class of tinygrad_lr, once each, by its shortest public name
+    (``tinygrad_lr.zeros``, not ``tinygrad_lr.creation.zeros``)."""
+    import inspect
+
+    found: dict[int, tuple[str, Any]] = {}
+    modules = sorted(public_modules(), key=lambda m: (m.__name__.count("."), m.__name__))
+    for module in modules:
+        for name, obj in public_names(module).items():
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            if _is_private(getattr(obj, "__name__", name)) or id(obj) in found:
+                continue
+            found[id(obj)] = (f"{module.__name__}.{name}", obj)
+    return dict(found.values())

@@ -1,0 +1,242 @@
+"""The docs cannot rot: their code runs, their outputs are what the code prints, their links hold.
+
+Every ```python block of README.md and docs/**/*.md runs, in order, one fresh interpreter per
+page, with the repository root as the working directory (docs/build_outputs.py does the work;
+``python docs/build_outputs.py`` regenerates the outputs and the source-line anchors).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("build_outputs", ROOT / "docs" / "build_outputs.py")
+build = importlib.util.module_from_spec(_spec)
+sys.modules["build_outputs"] = build
+_spec.loader.exec_module(build)
+
+PAGES = build.doc_pages()
+
+
+def _ids(paths):
+    return [build.display_name(p) for p in paths]
+
+
+# ---------------------------------------------------------------------------------- every page
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_code_blocks_run_and_shown_outputs_match(page):
+    text = page.read_text(encoding="utf-8")
+    blocks, problems = build.parse_blocks(text, build.display_name(page))
+    if problems:
+        pytest.fail("\n".join(map(str, problems)), pytrace=False)
+    runs = build.run_page(page, blocks)
+    problems = build.run_problems(build.display_name(page), blocks, runs)
+    if problems:
+        pytest.fail("\n\n".join(map(str, problems)), pytrace=False)
+    skipped = [f"line {r.block.start}: {r.skipped}" for r in runs if r.skipped]
+    if skipped:
+        pytest.skip("; ".join(skipped))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_links_reach_existing_files_lines_and_definitions(page):
+    problems, _ = build.link_problems(page, page.read_text(encoding="utf-8"))
+    if problems:
+        pytest.fail("\n".join(map(str, problems)), pytrace=False)
+
+
+# ---------------------------------------------------------------------------------- the machinery
+def _page(tmp_path: Path, text: str, name: str = "page.md") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def _check(path: Path) -> list[str]:
+    problems, _ = build.check_page(path)
+    return [str(p) for p in problems]
+
+
+def test_a_failing_block_is_reported_with_its_file_and_line(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        # Title
+
+        ```python
+        x = 1
+        ```
+
+        ```python
+        y = x + 1
+        z = y / 0
+        ```
+        """,
+    )
+    [problem] = _check(path)
+    assert problem.startswith(f"{path}:7: this block raised")
+    # The traceback points at the page's own line of the failing statement.
+    assert f'File "{path}", line 9' in problem and "ZeroDivisionError" in problem
+
+
+def test_blocks_share_one_namespace_per_page_but_not_across_pages(tmp_path):
+    first = _page(tmp_path, "```python\nshared = 41\n```\n", "a.md")
+    second = _page(tmp_path, "```python\nprint(shared + 1)\n```\n", "b.md")
+    assert _check(first) == []
+    [problem] = _check(second)
+    assert "NameError" in problem
+
+
+def test_an_output_block_must_match_and_is_regenerated(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        ```python
+        print("a")
+        print(1 + 1)
+        ```
+
+        <!-- output -->
+        ```text
+        written by hand
+        ```
+        """,
+    )
+    [problem] = _check(path)
+    assert ":7: the output shown differs" in problem and "+2" in problem
+    changed, problems = build.update_page(path)
+    assert changed and problems == []
+    assert "```text\na\n2\n```" in path.read_text()
+    assert _check(path) == []
+    assert build.update_page(path) == (False, [])
+
+
+def test_the_output_of_each_block_is_captured_separately(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        ```python
+        print("one")
+        ```
+
+        <!-- output -->
+        ```text
+        one
+        ```
+
+        ```python
+        print("two")
+        ```
+
+        <!-- output -->
+        ```text
+        one
+        ```
+        """,
+    )
+    [problem] = _check(path)
+    assert ":15: the output shown differs" in problem
+
+
+def test_misplaced_output_markers_and_unrun_python_are_refused(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        ```python
+        print(1)
+        ```
+
+        Some prose between the code and its output.
+
+        <!-- output -->
+        ```text
+        1
+        ```
+
+        <!-- output -->
+        ```python
+        print(2)
+        ```
+
+        ```py
+        print(3)
+        ```
+        """,
+    )
+    problems = _check(path)
+    assert any(":8: an <!-- output --> block must follow" in p for p in problems)
+    assert any(":13: an <!-- output --> block must be a ```text block" in p for p in problems)
+    assert any(":17: a ```py block is not run" in p for p in problems)
+
+
+def test_a_block_that_needs_a_missing_module_is_skipped(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        <!-- requires: no_such_module_here -->
+        ```python
+        import no_such_module_here
+        ```
+
+        ```python
+        print("still run")
+        ```
+        """,
+    )
+    blocks, problems = build.parse_blocks(path.read_text(), "page.md")
+    runs = build.run_page(path, blocks)
+    assert problems == [] and blocks[0].requires == ["no_such_module_here"]
+    assert "not installed" in runs[0].skipped
+    assert runs[1].stdout == "still run\n" and runs[1].error is None
+
+
+def test_source_links_are_checked_against_the_definitions_they_name(tmp_path):
+    (tmp_path / "code.py").write_text(
+        "import os\n\n\nclass A:\n    def run(self):\n        pass\n\n\n"
+        "class B:\n    def run(self):\n        pass\n\n\ndef helper():\n    pass\n"
+    )
+    path = _page(
+        tmp_path,
+        """
+        [`helper`](code.py#L14) is right, [`A.run`](code.py#L4) is off by one,
+        [`run`](code.py#L5) is ambiguous, [`nothing`](code.py#L1) does not exist,
+        [plain text](code.py#L99) is past the end, [a file](missing.py) is missing,
+        [a heading](#the-heading) exists, [another](#no-such-heading) does not.
+
+        ## The heading
+        """,
+    )
+    problems = _check(path)
+    assert len(problems) == 6, problems
+    assert any("`A.run` is defined at line 5" in p for p in problems)
+    assert any("`run` is ambiguous (A.run, B.run)" in p for p in problems)
+    assert any("no def, class or assignment named `nothing`" in p for p in problems)
+    assert any("code.py has 15 lines" in p for p in problems)
+    assert any("missing.py: no such file" in p for p in problems)
+    assert any("#no-such-heading: no heading" in p for p in problems)
+    build.update_page(path)
+    assert "[`A.run`](code.py#L5)" in path.read_text()
+
+
+def test_code_inside_blocks_and_code_spans_is_not_read_as_links(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        Write `[text](missing.md)` for a link.
+
+        ```text
+        [text](missing.md)
+        ```
+        """,
+    )
+    assert _check(path) == []
+
+
+def test_slugs_follow_the_code_host_and_mkdocs():
+    assert build.github_slug("Mean vs sum: the learning rate") == "mean-vs-sum-the-learning-rate"
+    assert build.mkdocs_slug("Mean vs sum: the learning rate") == "mean-vs-sum-the-learning-rate"
