@@ -70,6 +70,8 @@ def _normalize_dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
     if dim is None:
         return None
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    if not dims:  # torch reduces over every dimension when given an empty list
+        return None
     normalized = tuple(_normalize_dim(d, ndim) for d in dims)
     if len(set(normalized)) != len(normalized):
         raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")

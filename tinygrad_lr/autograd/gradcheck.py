@@ -36,22 +36,23 @@ def _as_output(value: Any) -> Tensor:
 
 
 def _numerical_jacobian(
-    fn: Callable[..., Any], inputs: Sequence[Tensor], index: int, eps: float
+    fn: Callable[..., Any], inputs: Sequence[Tensor], index: int, eps: float, n_out: int
 ) -> np.ndarray:
     """Rows: elements of input ``index``; columns: output elements."""
     x = inputs[index]._data
-    flat = x.reshape(-1)  # a view: writing into it perturbs the input itself
-    columns = []
+    jacobian = np.zeros((x.size, n_out))
     with no_grad():
-        for i in range(flat.size):
-            original = flat[i]
-            flat[i] = original + eps
+        # Perturb x itself, element by element (np.ndindex also works for non-contiguous arrays,
+        # where x.reshape(-1) would silently perturb a copy).
+        for row, position in enumerate(np.ndindex(x.shape)):
+            original = x[position]
+            x[position] = original + eps
             plus = _as_output(fn(*inputs))._data.astype(np.float64).reshape(-1)
-            flat[i] = original - eps
+            x[position] = original - eps
             minus = _as_output(fn(*inputs))._data.astype(np.float64).reshape(-1)
-            flat[i] = original
-            columns.append((plus - minus) / (2 * eps))
-    return np.array(columns).reshape(flat.size, -1)
+            x[position] = original
+            jacobian[row] = (plus - minus) / (2 * eps)
+    return jacobian
 
 
 def _analytical_jacobian(output: Tensor, inputs: Sequence[Tensor]) -> list[np.ndarray]:
@@ -126,7 +127,7 @@ def gradcheck(
         raise GradcheckError("gradcheck: the output does not require grad; is fn differentiable?")
     analytical = _analytical_jacobian(output, [inputs[i] for i in checked])
     for i, jac_a in zip(checked, analytical):
-        jac_n = _numerical_jacobian(fn, inputs, i, eps)
+        jac_n = _numerical_jacobian(fn, inputs, i, eps, output.numel())
         error = np.abs(jac_a - jac_n) - (atol + rtol * np.abs(jac_n))
         if np.any(error > 0) or not np.all(np.isfinite(jac_a) == np.isfinite(jac_n)):
             bad = np.unravel_index(

@@ -95,6 +95,14 @@ class Pow(Function):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         p = ctx.p
-        # a ** 1 and a ** 0 written out: exact, and p = 1 cannot give 0 * inf at a = 0.
-        derivative = p * a if p == 2 else (np.ones_like(a) if p == 1 else p * np.power(a, p - 1))
+        # p = 0, 1, 2 written out: exact, and at a = 0 they cannot give 0 * inf = nan
+        # (torch's derivative of a ** 0 is 0 everywhere).
+        if p == 0:
+            derivative = np.zeros_like(a)
+        elif p == 1:
+            derivative = np.ones_like(a)
+        elif p == 2:
+            derivative = 2 * a
+        else:
+            derivative = p * np.power(a, p - 1)
         return g * derivative, None
