@@ -1,0 +1,624 @@
+"""tinygrad_lr.nn: Parameter, Module, Linear, Sequential, activations, losses, functional, init.
+
+Values, gradients, names, reprs and error messages are compared with torch's; where torch
+prints ``torch.``, tinygrad_lr prints ``tinygrad_lr.``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+from helpers import check_gradients, compare_with_torch
+
+import tinygrad_lr as tg
+import tinygrad_lr.nn.functional as F
+from tinygrad_lr import nn, optim
+
+
+def torch_text(text: str) -> str:
+    """torch's text as tinygrad_lr writes it."""
+    return text.replace("torch.nn.Parameter", "tinygrad_lr.nn.Parameter").replace(
+        "torch.", "tinygrad_lr."
+    )
+
+
+def copy_weights(ours: nn.Module, theirs) -> None:
+    """Give a tinygrad_lr module the parameters of the same torch module."""
+    ours.load_state_dict({k: tg.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+
+
+# ---------------------------------------------------------------------------------- imports
+def test_functional_and_init_import_as_in_torch():
+    import tinygrad_lr.nn.functional as F1
+    from tinygrad_lr.nn import functional as F2
+
+    assert F1 is F2 is nn.functional is tg.nn.functional
+    assert nn.init is tg.nn.init
+    for name in ("Linear", "MSELoss", "L1Loss", "Sequential", "ReLU", "Tanh", "Sigmoid"):
+        assert hasattr(nn, name)
+
+
+# ---------------------------------------------------------------------------------- Parameter
+def test_parameter_repr_is_torchs(torch):
+    values = np.array([[1.5, -2.0]], dtype=np.float32)
+    assert repr(nn.Parameter(tg.tensor(values))) == repr(torch.nn.Parameter(torch.tensor(values)))
+    frozen = nn.Parameter(tg.ones(2, dtype=tg.float64), requires_grad=False)
+    reference = torch.nn.Parameter(torch.ones(2, dtype=torch.float64), requires_grad=False)
+    assert repr(frozen) == torch_text(repr(reference))
+
+
+def test_parameter_shares_memory_keeps_dtype_and_is_a_leaf():
+    data = tg.zeros(3, dtype=tg.float64)
+    param = nn.Parameter(data)
+    assert param.requires_grad and param.is_leaf and param.dtype is tg.float64
+    data.fill_(2.0)
+    assert param.tolist() == [2.0, 2.0, 2.0]
+    # Results computed from a Parameter are plain tensors, as in torch.
+    assert type(param * 2) is tg.Tensor
+    assert isinstance(param, tg.Tensor)
+
+
+def test_parameter_errors():
+    with pytest.raises(TypeError, match="expects a Tensor, got list"):
+        nn.Parameter([1.0])
+    with pytest.raises(RuntimeError, match="floating point"):
+        nn.Parameter(tg.tensor([1, 2]))
+    assert not nn.Parameter(tg.tensor([1, 2]), requires_grad=False).requires_grad
+    assert nn.Parameter().shape == (0,)
+
+
+# ---------------------------------------------------------------------------------- Module
+class Affine(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(tg.ones(2))
+        self.shift = nn.Parameter(tg.zeros(2))
+        self.inner = nn.Linear(2, 2)
+        self.constant = tg.ones(2)  # a plain tensor: not a parameter
+        self.note = "text"
+
+    def forward(self, x):
+        return self.inner(x * self.scale + self.shift)
+
+
+def test_module_registers_parameters_and_modules_by_assignment():
+    model = Affine()
+    assert [n for n, _ in model.named_parameters()] == [
+        "scale",
+        "shift",
+        "inner.weight",
+        "inner.bias",
+    ]
+    assert list(model.parameters(recurse=False)) == [model.scale, model.shift]
+    assert [n for n, _ in model.named_children()] == ["inner"]
+    assert list(model.children()) == [model.inner]
+    assert list(model.modules()) == [model, model.inner]
+    assert [n for n, _ in model.named_modules()] == ["", "inner"]
+    assert model.note == "text" and model.constant.tolist() == [1.0, 1.0]
+    assert "scale" in dir(model) and "inner" in dir(model)
+    out = model(tg.ones(3, 2))  # __call__ runs forward
+    assert out.shape == (3, 2)
+
+
+def test_module_reassignment_and_deletion():
+    model = Affine()
+    model.scale = nn.Parameter(tg.full((2,), 3.0))
+    assert model.scale.tolist() == [3.0, 3.0]
+    model.shift = None  # a registered parameter may become None ...
+    assert model.shift is None and "shift" not in dict(model.named_parameters())
+    with pytest.raises(TypeError, match=r"cannot assign 'Tensor' as parameter 'scale'"):
+        model.scale = tg.ones(2)  # ... but not a plain tensor
+    with pytest.raises(TypeError, match="as child module 'inner'"):
+        model.inner = 3
+    del model.inner
+    assert "inner" not in dict(model.named_children())
+    with pytest.raises(AttributeError, match="'Affine' object has no attribute 'inner'"):
+        model.inner  # noqa: B018
+    # Assigning a module under a parameter's name replaces the parameter.
+    model.scale = nn.ReLU()
+    assert "scale" not in dict(model.named_parameters()) and isinstance(model.scale, nn.ReLU)
+
+
+def test_assigning_before_init_is_an_error():
+    class Broken(nn.Module):
+        def __init__(self):
+            self.w = nn.Parameter(tg.ones(1))
+
+    with pytest.raises(AttributeError, match=r"before Module.__init__\(\) call"):
+        Broken()
+
+
+def test_forward_is_required(torch):
+    with pytest.raises(NotImplementedError) as ours:
+        nn.Module()(1)
+    with pytest.raises(NotImplementedError) as theirs:
+        torch.nn.Module()(1)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_register_buffer_and_parameter():
+    model = nn.Module()
+    model.register_buffer("running", tg.zeros(2))
+    model.register_buffer("scratch", tg.zeros(1), persistent=False)
+    model.register_parameter("w", nn.Parameter(tg.ones(1)))
+    assert list(model.state_dict()) == ["w", "running"]
+    assert [n for n, _ in model.named_buffers()] == ["running", "scratch"]
+    model.running = tg.ones(2)  # a buffer can be replaced by a tensor
+    assert model.running.tolist() == [1.0, 1.0]
+    with pytest.raises(KeyError, match="must not be empty or contain"):
+        model.register_buffer("a.b", tg.zeros(1))
+    with pytest.raises(TypeError, match="as buffer"):
+        model.register_buffer("c", [1.0])
+    with pytest.raises(TypeError, match="as parameter"):
+        model.register_parameter("d", tg.ones(1))
+
+
+def test_names_and_state_dict_keys_equal_torchs(torch):
+    ours = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert isinstance(ours.state_dict(), OrderedDict)
+
+
+def test_shared_layers_are_listed_once_as_parameters_and_twice_in_state_dict(torch):
+    def build(nn_module):
+        shared = nn_module.Linear(2, 2)
+        return nn_module.Sequential(shared, nn_module.Tanh(), shared)
+
+    ours, theirs = build(nn), build(torch.nn)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert len(list(ours.parameters())) == 2
+
+
+def test_state_dict_is_detached_and_shares_memory():
+    layer = nn.Linear(2, 1)
+    state = layer.state_dict()
+    assert not state["weight"].requires_grad
+    assert type(state["weight"]) is tg.Tensor
+    with tg.no_grad():
+        layer.weight.fill_(7.0)
+    assert state["weight"].tolist() == [[7.0, 7.0]]
+    assert layer.state_dict(keep_vars=True)["weight"] is layer.weight
+
+
+def test_load_state_dict_copies_values_in_place():
+    source, target = nn.Linear(3, 2), nn.Linear(3, 2)
+    weight = target.weight
+    result = target.load_state_dict(source.state_dict())
+    assert repr(result) == "<All keys matched successfully>"
+    assert target.weight is weight  # the same Parameter, so an optimizer keeps working
+    np.testing.assert_array_equal(target.weight.detach().numpy(), source.weight.detach().numpy())
+    # Values are copied, not shared.
+    with tg.no_grad():
+        source.weight.fill_(0.0)
+    assert not np.all(target.weight.detach().numpy() == 0)
+    # A float64 checkpoint is converted into the float32 parameter, as torch's copy_ does.
+    target.load_state_dict({"weight": tg.ones(2, 3, dtype=tg.float64), "bias": tg.zeros(2)})
+    assert target.weight.dtype is tg.float32 and target.weight.tolist() == [[1.0] * 3] * 2
+
+
+def test_load_state_dict_errors_equal_torchs(torch):
+    ours, theirs = nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    bad = {"weight": np.zeros((1, 3), np.float32), "foo": np.zeros(1, np.float32)}
+    with pytest.raises(RuntimeError) as ours_error:
+        ours.load_state_dict({k: tg.tensor(v) for k, v in bad.items()})
+    with pytest.raises(RuntimeError) as theirs_error:
+        theirs.load_state_dict({k: torch.tensor(v) for k, v in bad.items()})
+    assert str(ours_error.value) == torch_text(str(theirs_error.value))
+    assert '"bias"' in str(ours_error.value) and '"foo"' in str(ours_error.value)
+    assert ours.weight.shape == (1, 2)  # the checkpoint's wrong-shaped weight was not copied
+
+
+def test_load_state_dict_not_strict_returns_the_keys(torch):
+    ours, theirs = nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    result = ours.load_state_dict({"weight": tg.zeros(1, 2), "extra": tg.zeros(1)}, strict=False)
+    expected = theirs.load_state_dict(
+        {"weight": torch.zeros(1, 2), "extra": torch.zeros(1)}, strict=False
+    )
+    assert repr(result) == repr(expected)
+    assert result.missing_keys == ["bias"] and result.unexpected_keys == ["extra"]
+    assert ours.weight.tolist() == [[0.0, 0.0]]
+    # A wrong shape is an error even when not strict.
+    with pytest.raises(RuntimeError, match="size mismatch for weight"):
+        ours.load_state_dict({"weight": tg.zeros(2, 2)}, strict=False)
+
+
+def test_load_state_dict_refuses_values_that_are_not_tensors():
+    layer = nn.Linear(2, 1)
+    with pytest.raises(RuntimeError, match='While copying the parameter named "weight"'):
+        layer.load_state_dict({"weight": 3, "bias": tg.zeros(1)})
+    with pytest.raises(TypeError, match="Expected state_dict to be dict-like"):
+        layer.load_state_dict([("weight", tg.zeros(1, 2))])
+
+
+def test_nested_state_dict_round_trip():
+    def build():
+        return nn.Sequential(OrderedDict(body=Affine(), act=nn.Tanh(), head=nn.Linear(2, 1)))
+
+    source, target = build(), build()
+    assert list(source.state_dict()) == [
+        "body.scale",
+        "body.shift",
+        "body.inner.weight",
+        "body.inner.bias",
+        "head.weight",
+        "head.bias",
+    ]
+    target.load_state_dict(source.state_dict())
+    x = tg.randn(4, 2)
+    np.testing.assert_array_equal(source(x).detach().numpy(), target(x).detach().numpy())
+
+
+def test_zero_grad_and_requires_grad_():
+    layer = nn.Linear(2, 1)
+    layer(tg.ones(3, 2)).sum().backward()
+    layer.zero_grad(set_to_none=False)
+    assert layer.weight.grad.tolist() == [[0.0, 0.0]]
+    layer.zero_grad()
+    assert layer.weight.grad is None and layer.bias.grad is None
+    layer.requires_grad_(False)
+    assert not layer(tg.ones(1, 2)).requires_grad
+
+
+def test_train_and_eval_set_every_module():
+    net = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()))
+    assert net.training and all(m.training for m in net.modules())
+    assert net.eval() is net
+    assert not any(m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+    with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+        net.train("no")
+
+
+def test_float_and_double_convert_parameters_in_place():
+    layer = nn.Linear(2, 1)
+    weight = layer.weight
+    layer(tg.ones(1, 2)).sum().backward()
+    assert layer.double() is layer
+    assert layer.weight is weight and weight.dtype is tg.float64
+    assert weight.grad.dtype is tg.float64 and weight.requires_grad
+    out = layer(tg.ones(1, 2, dtype=tg.float64))
+    assert out.dtype is tg.float64
+    layer.float()
+    assert weight.dtype is tg.float32 and layer.bias.dtype is tg.float32
+    assert layer.to(tg.float64).bias.dtype is tg.float64
+    assert layer.to("cpu") is layer
+    with pytest.raises(TypeError, match="only accepts floating point dtypes"):
+        layer.to(tg.int64)
+    with pytest.raises(RuntimeError, match="not available"):
+        layer.to("cuda")
+
+
+def test_an_optimizer_keeps_working_after_double():
+    layer = nn.Linear(1, 1)
+    opt = optim.SGD(layer.parameters(), lr=0.1)
+    layer.double()
+    x = tg.ones(4, 1, dtype=tg.float64)
+    before = layer.weight.item()
+    F.mse_loss(layer(x), x * 3).backward()
+    opt.step()
+    assert layer.weight.item() != before and layer.weight.dtype is tg.float64
+
+
+def test_apply_visits_every_module():
+    visited = []
+    net = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()))
+    net.apply(lambda m: visited.append(type(m).__name__))
+    assert visited == ["Linear", "ReLU", "Sequential", "Sequential"]
+
+
+def test_repr_equals_torchs(torch):
+    def build(nn_module):
+        class Model(nn_module.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = nn_module.Sequential(
+                    nn_module.Linear(2, 3), nn_module.ReLU(), nn_module.Linear(3, 1)
+                )
+                self.head = nn_module.Linear(1, 1, bias=False)
+                self.act = nn_module.Sigmoid()
+                self.squash = nn_module.Tanh()
+                self.loss = nn_module.MSELoss(reduction="sum")
+                self.l1 = nn_module.L1Loss()
+                self.empty = nn_module.Sequential()
+
+        return Model()
+
+    assert repr(build(nn)) == repr(build(torch.nn))
+    assert repr(nn.Module()) == repr(torch.nn.Module())
+
+
+# ---------------------------------------------------------------------------------- Linear
+@pytest.mark.parametrize("in_features,out_features", [(1, 1), (2, 1), (5, 3), (100, 200)])
+def test_linear_initial_values_lie_within_torchs_bounds(in_features, out_features):
+    tg.manual_seed(0)
+    layer = nn.Linear(in_features, out_features)
+    bound = 1 / math.sqrt(in_features)
+    weight, bias = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+    assert weight.shape == (out_features, in_features) and bias.shape == (out_features,)
+    assert weight.dtype == np.float32 and bias.dtype == np.float32
+    assert np.all(np.abs(weight) <= bound) and np.all(np.abs(bias) <= bound)
+    assert len(np.unique(weight)) > 0.99 * weight.size  # random draws, not a constant
+
+
+def test_linear_weights_have_the_uniform_distributions_spread():
+    tg.manual_seed(1)
+    layer = nn.Linear(100, 400)  # 40,000 draws from U(-0.1, 0.1)
+    weight = layer.weight.detach().numpy()
+    bound = 0.1
+    assert abs(weight.std() - bound / math.sqrt(3)) < 0.01 * bound / math.sqrt(3)
+    assert abs(weight.mean()) < 0.01 * bound
+    assert weight.min() < -0.99 * bound and weight.max() > 0.99 * bound
+
+
+def test_linear_torch_weights_have_the_same_bounds(torch):
+    """Cross-check the bound itself: torch's own Linear stays within 1/sqrt(in)."""
+    theirs = torch.nn.Linear(100, 400)
+    assert theirs.weight.abs().max().item() <= 0.1
+    assert abs(theirs.weight.std().item() - 0.1 / math.sqrt(3)) < 1e-3
+
+
+def test_linear_is_reproducible_with_manual_seed_and_honours_options():
+    tg.manual_seed(3)
+    a = nn.Linear(3, 2)
+    tg.manual_seed(3)
+    b = nn.Linear(3, 2)
+    np.testing.assert_array_equal(a.weight.detach().numpy(), b.weight.detach().numpy())
+    no_bias = nn.Linear(3, 2, bias=False)
+    assert no_bias.bias is None and len(list(no_bias.parameters())) == 1
+    assert no_bias.extra_repr() == "in_features=3, out_features=2, bias=False"
+    assert nn.Linear(3, 2, dtype=tg.float64).weight.dtype is tg.float64
+    assert nn.Linear(3, 2, device="cpu").weight.dtype is tg.float32
+
+
+def test_linear_errors():
+    with pytest.raises(ValueError, match="in_features must be a non-negative int"):
+        nn.Linear(2.5, 1)
+    with pytest.raises(TypeError, match="floating-point dtype"):
+        nn.Linear(2, 1, dtype=tg.int64)
+    with pytest.raises(RuntimeError, match="its last dimension must be 2"):
+        nn.Linear(2, 1)(tg.ones(4, 3))
+    with pytest.raises(TypeError, match="expects a Tensor input"):
+        nn.Linear(2, 1)(np.ones((4, 2)))
+
+
+def test_linear_forward_and_backward_equal_torchs(torch):
+    theirs = torch.nn.Linear(3, 2)
+    ours = nn.Linear(3, 2)
+    copy_weights(ours, theirs)
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    out_ours, out_theirs = ours(tg.tensor(x)), theirs(torch.tensor(x))
+    np.testing.assert_allclose(out_ours.detach().numpy(), out_theirs.detach().numpy(), rtol=1e-6)
+    g = np.random.default_rng(1).standard_normal((5, 2)).astype(np.float32)
+    out_ours.backward(tg.tensor(g))
+    out_theirs.backward(torch.tensor(g))
+    for name in ("weight", "bias"):
+        np.testing.assert_allclose(
+            getattr(ours, name).grad.numpy(), getattr(theirs, name).grad.numpy(), rtol=1e-5
+        )
+
+
+@pytest.mark.parametrize("x_shape", [(5, 3), (3,), (2, 4, 3)])
+def test_functional_linear_matches_torch_and_finite_differences(torch, x_shape):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(x_shape), rng.standard_normal((2, 3)), rng.standard_normal(2)]
+    arrays = [a.astype(np.float32) for a in arrays]
+    compare_with_torch(lambda m, x, w, b: m.nn.functional.linear(x, w, b), arrays, rtol=1e-5)
+    compare_with_torch(lambda m, x, w: m.nn.functional.linear(x, w), arrays[:2], rtol=1e-5)
+    check_gradients(lambda m, x, w, b: F.linear(x, w, b), arrays)
+
+
+# ---------------------------------------------------------------------------------- Sequential
+def test_sequential_indexing_length_iteration_and_append():
+    first, act, last = nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)
+    net = nn.Sequential(first, act, last)
+    assert len(net) == 3 and net[0] is first and net[-1] is last
+    assert list(net) == [first, act, last]
+    head = net[:2]
+    assert isinstance(head, nn.Sequential) and list(head) == [first, act]
+    x = tg.randn(4, 2)
+    np.testing.assert_array_equal(net(x).detach().numpy(), last(act(first(x))).detach().numpy())
+    with pytest.raises(IndexError, match="index 3 is out of range"):
+        net[3]
+    named = nn.Sequential(OrderedDict(hidden=nn.Linear(2, 2), out=nn.Linear(2, 1)))
+    assert list(named.state_dict()) == ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert len(named.append(nn.Sigmoid())) == 3
+
+
+def test_sequential_slice_keeps_names_as_torch(torch):
+    ours = nn.Sequential(nn.Linear(1, 1), nn.ReLU(), nn.Linear(1, 1))[1:]
+    theirs = torch.nn.Sequential(torch.nn.Linear(1, 1), torch.nn.ReLU(), torch.nn.Linear(1, 1))[1:]
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+# ---------------------------------------------------------------------------------- activations
+@pytest.mark.parametrize("name", ["ReLU", "Tanh", "Sigmoid"])
+def test_activation_layers_equal_torchs(torch, name):
+    x = np.array([[-2.0, -0.5, 0.3, 4.0]], dtype=np.float32)
+    compare_with_torch(lambda m, t: getattr(m.nn, name)()(t), [x], rtol=1e-6)
+    compare_with_torch(lambda m, t: getattr(m.nn.functional, name.lower())(t), [x], rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------------- losses
+LOSSES = ["mse_loss", "l1_loss"]
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _loss_arrays(shape=(6, 1)):
+    rng = np.random.default_rng(7)
+    return [rng.standard_normal(shape).astype(np.float32) for _ in range(2)]
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_losses_equal_torchs_values_and_gradients(torch, loss, reduction):
+    compare_with_torch(
+        lambda m, x, y: getattr(m.nn.functional, loss)(x, y, reduction=reduction),
+        _loss_arrays(),
+        rtol=1e-6,
+    )
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_losses_pass_gradcheck(loss, reduction):
+    check_gradients(lambda m, x, y: getattr(F, loss)(x, y, reduction=reduction), _loss_arrays())
+
+
+@pytest.mark.parametrize("module,function", [("MSELoss", "mse_loss"), ("L1Loss", "l1_loss")])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_loss_modules_equal_torchs(torch, module, function, reduction):
+    compare_with_torch(
+        lambda m, x, y: getattr(m.nn, module)(reduction=reduction)(x, y), _loss_arrays()
+    )
+
+
+def test_loss_of_float64_inputs_stays_float64():
+    x, y = tg.ones(3, dtype=tg.float64), tg.zeros(3, dtype=tg.float64)
+    assert F.mse_loss(x, y).dtype is tg.float64
+
+
+def test_invalid_reduction_is_refused_as_by_torch(torch):
+    with pytest.raises(ValueError) as theirs:
+        torch.nn.functional.mse_loss(torch.zeros(2), torch.zeros(2), reduction="avg")
+    with pytest.raises(ValueError, match=str(theirs.value)):
+        F.mse_loss(tg.zeros(2), tg.zeros(2), reduction="avg")
+    with pytest.raises(ValueError, match="avg is not a valid value for reduction"):
+        nn.L1Loss(reduction="avg")
+    with pytest.raises(TypeError, match="argument 'target' must be Tensor"):
+        F.l1_loss(tg.zeros(2), [0.0, 0.0])
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_shape_mismatch_warns_as_torch_does(torch, loss):
+    with pytest.warns(UserWarning) as theirs:
+        getattr(torch.nn.functional, loss)(torch.zeros(10, 1), torch.zeros(10))
+    with pytest.warns(UserWarning) as ours:
+        value = getattr(F, loss)(tg.zeros(10, 1), tg.zeros(10))
+    assert str(ours[0].message) == torch_text(str(theirs[0].message))
+    assert "tinygrad_lr.Size([10])" in str(ours[0].message)
+    assert ours[0].filename == __file__  # points at the caller's line, not into the library
+    assert value.shape == ()  # the loss is still computed (broadcast), as in torch
+
+
+@pytest.mark.parametrize("module", ["MSELoss", "L1Loss"])
+def test_loss_module_warning_points_at_the_callers_line(module):
+    with pytest.warns(UserWarning, match="different to the input size") as record:
+        getattr(nn, module)()(tg.zeros(4, 1), tg.zeros(4))
+    assert record[0].filename == __file__
+
+
+def test_same_shapes_do_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        F.mse_loss(tg.zeros(4, 1), tg.zeros(4, 1))
+        nn.L1Loss()(tg.zeros(4), tg.zeros(4))
+
+
+# ---------------------------------------------------------------------------------- init
+@pytest.mark.parametrize(
+    "nonlinearity,param",
+    [
+        ("linear", None),
+        ("sigmoid", None),
+        ("tanh", None),
+        ("relu", None),
+        ("leaky_relu", None),
+        ("leaky_relu", 0.2),
+        ("leaky_relu", math.sqrt(5)),
+        ("selu", None),
+        ("conv2d", None),
+    ],
+)
+def test_calculate_gain_equals_torchs(torch, nonlinearity, param):
+    expected = torch.nn.init.calculate_gain(nonlinearity, param)
+    assert nn.init.calculate_gain(nonlinearity, param) == pytest.approx(expected, rel=1e-12)
+
+
+def test_calculate_gain_errors():
+    with pytest.raises(ValueError, match="Unsupported nonlinearity softplus"):
+        nn.init.calculate_gain("softplus")
+    with pytest.raises(ValueError, match="not a valid number"):
+        nn.init.calculate_gain("leaky_relu", "0.1")
+
+
+@pytest.mark.parametrize(
+    "shape,kwargs",
+    [
+        ((30, 20), {}),
+        ((30, 20), {"a": math.sqrt(5)}),
+        ((30, 20), {"mode": "fan_out", "nonlinearity": "relu"}),
+        ((8, 4, 3), {"nonlinearity": "tanh"}),
+    ],
+)
+def test_kaiming_uniform_uses_torchs_bound(torch, shape, kwargs):
+    fan_in = shape[1] * math.prod(shape[2:])
+    fan_out = shape[0] * math.prod(shape[2:])
+    fan = fan_out if kwargs.get("mode") == "fan_out" else fan_in
+    gain = torch.nn.init.calculate_gain(
+        kwargs.get("nonlinearity", "leaky_relu"), kwargs.get("a", 0)
+    )
+    bound = gain * math.sqrt(3.0 / fan)
+    theirs = torch.nn.init.kaiming_uniform_(torch.empty(shape), **kwargs)
+    ours = nn.init.kaiming_uniform_(tg.empty(shape), **kwargs)
+    for values in (ours.numpy(), theirs.numpy()):
+        assert np.abs(values).max() <= bound and np.abs(values).max() > 0.9 * bound
+
+
+def test_init_functions_fill_parameters_in_place_and_return_them():
+    param = nn.Parameter(tg.empty(50, 40))
+    for function, args in [
+        (nn.init.zeros_, ()),
+        (nn.init.ones_, ()),
+        (nn.init.constant_, (0.25,)),
+        (nn.init.normal_, (0.0, 0.02)),
+        (nn.init.uniform_, (-0.5, 0.5)),
+        (nn.init.kaiming_uniform_, ()),
+        (nn.init.kaiming_normal_, ()),
+        (nn.init.xavier_uniform_, ()),
+        (nn.init.xavier_normal_, ()),
+    ]:
+        assert function(param, *args) is param, function.__name__
+        assert param.requires_grad and param.grad_fn is None and param.dtype is tg.float32
+
+
+def test_init_values_have_the_requested_distribution():
+    tg.manual_seed(0)
+    values = nn.init.constant_(tg.empty(2, 2), 0.25).numpy()
+    assert np.all(values == 0.25)
+    assert np.all(nn.init.zeros_(tg.ones(3)).numpy() == 0)
+    assert np.all(nn.init.ones_(tg.zeros(3)).numpy() == 1)
+    normal = nn.init.normal_(tg.empty(200, 200), mean=1.0, std=0.5).numpy()
+    assert abs(normal.mean() - 1.0) < 0.01 and abs(normal.std() - 0.5) < 0.01
+    uniform = nn.init.uniform_(tg.empty(200, 200), -2.0, 3.0).numpy()
+    assert uniform.min() >= -2.0 and uniform.max() < 3.0 and abs(uniform.mean() - 0.5) < 0.05
+    xavier = nn.init.xavier_normal_(tg.empty(300, 100)).numpy()
+    assert abs(xavier.std() - math.sqrt(2 / 400)) < 0.05 * math.sqrt(2 / 400)
+    kaiming = nn.init.kaiming_normal_(tg.empty(300, 100), nonlinearity="relu").numpy()
+    assert abs(kaiming.std() - math.sqrt(2 / 100)) < 0.05 * math.sqrt(2 / 100)
+
+
+def test_init_with_a_generator_is_reproducible():
+    a = nn.init.kaiming_uniform_(tg.empty(3, 3), generator=tg.Generator().manual_seed(5))
+    b = nn.init.kaiming_uniform_(tg.empty(3, 3), generator=tg.Generator().manual_seed(5))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_init_errors():
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        nn.init.kaiming_uniform_(tg.empty(3))
+    with pytest.raises(ValueError, match="Mode fan_avg not supported"):
+        nn.init.kaiming_uniform_(tg.empty(3, 3), mode="fan_avg")
+    with pytest.raises(TypeError, match="expects a Tensor"):
+        nn.init.zeros_(np.zeros(3))
+    with pytest.warns(UserWarning, match="zero-element tensors is a no-op"):
+        nn.init.kaiming_uniform_(tg.empty(0, 3))
