@@ -75,8 +75,10 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
                 f"could not make a tensor from {data!r:.80}: expected numbers, nested lists of "
                 f"numbers, or an array (got elements of type {array.dtype})"
             )
-        if array.dtype == np.float64:
-            array = array.astype(np.float32)  # Python floats are float32 by default, as in torch
+        if array.dtype == np.float64 and dtype is None:
+            # Python floats are float32 by default, as in torch (with dtype=float64 they are
+            # converted directly, never rounded through float32 first).
+            array = array.astype(np.float32)
     if dtype is not None:
         array = array.astype(dtype.numpy, copy=False)
     return _new(array, requires_grad)

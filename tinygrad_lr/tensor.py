@@ -8,6 +8,7 @@ Every differentiable method here is a thin wrapper that calls a ``Function`` fro
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -135,6 +136,15 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         """The gradient accumulated by ``backward()``: leaves, and non-leaves that retain_grad."""
+        if self._grad is None and self.grad_fn is not None and self.grad_fn._retained is None:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during backward(). If you want it, call "
+                ".retain_grad() on the non-leaf Tensor before backward; if you meant the leaf "
+                "Tensor (the one created with requires_grad=True), access that one instead.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self._grad
 
     @grad.setter

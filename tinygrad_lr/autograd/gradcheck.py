@@ -137,7 +137,7 @@ def gradcheck(
             message = (
                 f"Jacobian mismatch for output element {bad[1]} with respect to input {i}, "
                 f"element {tuple(int(e) for e in element)}:\n"
-                f"numerical: {jac_n[bad]!r}\nanalytical: {jac_a[bad]!r}\n"
+                f"numerical: {float(jac_n[bad])!r}\nanalytical: {float(jac_a[bad])!r}\n"
                 f"(atol={atol}, rtol={rtol}, eps={eps})"
             )
             if raise_exception:
