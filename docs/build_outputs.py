@@ -14,6 +14,8 @@ The conventions it enforces (tests/test_docs.py checks them on every page):
   script fills it in, and the tests fail when it differs from what the code prints.
 - ``<!-- requires: torch -->`` on the line just above a python block runs it only where torch is
   installed (the tests skip it elsewhere, and a skip fails in CI).
+- ``<!-- source: ../tinygrad_lr/ops/arithmetic.py#Mul -->`` on the line just above a python
+  block quotes that definition: the block must be its source, verbatim (this script copies it).
 - A link to source whose text is a code span naming a definition, like
   ``[`Tensor.backward`](../tinygrad_lr/tensor.py#L252)``, must point at the line of that ``def``
   or ``class``; this script rewrites the line numbers when the source moves. Other links to
@@ -34,6 +36,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import traceback
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_MARKER = "output"
 REQUIRES_MARKER = "requires:"
+SOURCE_MARKER = "source:"
 # Languages that look like Python but would not be run: refused, so no Python goes unchecked.
 UNRUN_PYTHON = {"py", "python3", "pycon", "ipython", "python-repl"}
 PAGE_TIMEOUT = 600  # seconds for all the blocks of one page
@@ -153,6 +157,10 @@ def parse_blocks(text: str, page: str) -> tuple[list[Block], list[Problem]]:
                 )
             block.requires = [m.strip() for m in marker[len(REQUIRES_MARKER) :].split(",")]
             block.requires = [m for m in block.requires if m]
+        if marker.startswith(SOURCE_MARKER) and block.language != "python":
+            problems.append(
+                Problem(page, block.start, "<!-- source: ... --> must mark a python block")
+            )
         if marker == OUTPUT_MARKER:
             previous = blocks[index - 1] if index else None
             between = lines[previous.end : block.start - 2] if previous else []
@@ -198,7 +206,8 @@ def _execute(page: str, blocks: list[dict]) -> list[dict]:
         source = "\n" * block["start"] + block["code"] + "\n"
         captured = io.StringIO()
         try:
-            code = compile(source, page, "exec")
+            # dont_inherit: this file's `from __future__` imports must not leak into the page.
+            code = compile(source, page, "exec", dont_inherit=True)
             with contextlib.redirect_stdout(captured):
                 exec(code, namespace)
         except BaseException as error:  # noqa: BLE001  (a page may raise anything, SystemExit too)
@@ -488,6 +497,68 @@ def link_problems(path: Path, text: str, fix: bool = False) -> tuple[list[Proble
     return problems, "\n".join(lines)
 
 
+def definition_source(path: Path, qualified: str) -> str:
+    """The source of a definition, decorators included, dedented."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    body: list[ast.stmt] = tree.body
+    node: ast.stmt | None = None
+    for part in qualified.split("."):
+        node = next(n for n in body if getattr(n, "name", None) == part or _assigns(n, part))
+        body = getattr(node, "body", [])
+    assert node is not None and node.end_lineno is not None
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    lines = path.read_text(encoding="utf-8").splitlines()[start - 1 : node.end_lineno]
+    return textwrap.dedent("\n".join(lines))
+
+
+def _assigns(node: ast.stmt, name: str) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    if isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    return any(isinstance(t, ast.Name) and t.id == name for t in targets)
+
+
+def quote_problems(path: Path, text: str, fix: bool = False) -> tuple[list[Problem], str]:
+    """Check that each <!-- source: file#Name --> block is that definition's source, verbatim;
+    with ``fix``, also return the page with the quotes copied afresh."""
+    page = display_name(path)
+    blocks, _ = parse_blocks(text, page)
+    lines = text.split("\n")
+    problems = []
+    for block in reversed(blocks):  # bottom up: rewriting keeps earlier line numbers valid
+        marker = block.marker or ""
+        if not marker.startswith(SOURCE_MARKER) or block.language != "python":
+            continue
+        target = marker[len(SOURCE_MARKER) :].strip()
+        file_part, _, name = target.partition("#")
+        source_file = (path.parent / file_part).resolve()
+        if not name or source_file.suffix != ".py" or not source_file.exists():
+            problems.append(
+                Problem(page, block.start - 1, f"source: {target} is not an existing file.py#Name")
+            )
+            continue
+        qualified, reason = find_symbol(name, python_symbols(source_file))
+        if qualified is None:
+            problems.append(Problem(page, block.start - 1, f"source: {target}: {reason}"))
+            continue
+        source = definition_source(source_file, qualified)
+        if _normalize(source) == _normalize(block.code):
+            continue
+        if fix:
+            new_body = [block.indent + line if line else "" for line in _normalize(source)]
+            lines[block.start : block.end - 1] = new_body
+        else:
+            problems.append(
+                Problem(
+                    page,
+                    block.start,
+                    f"this quote of {target} differs from the source; copy it afresh with "
+                    f"`python docs/build_outputs.py {page}`",
+                )
+            )
+    return problems, "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------- driver
 def check_page(path: Path, run: bool = True) -> tuple[list[Problem], list[BlockRun]]:
     """Every problem with a page: its block markers, links, failing blocks and stale outputs."""
@@ -496,6 +567,7 @@ def check_page(path: Path, run: bool = True) -> tuple[list[Problem], list[BlockR
     blocks, problems = parse_blocks(text, page)
     runs = run_page(path, blocks) if run and not problems else []
     problems += link_problems(path, text)[0]
+    problems += quote_problems(path, text)[0]
     problems += run_problems(page, blocks, runs)
     return problems, runs
 
@@ -505,6 +577,8 @@ def update_page(path: Path) -> tuple[bool, list[Problem]]:
     page = display_name(path)
     text = path.read_text(encoding="utf-8")
     problems, new_text = link_problems(path, text, fix=True)
+    more, new_text = quote_problems(path, new_text, fix=True)
+    problems += more
     blocks, structure = parse_blocks(new_text, page)
     problems += structure
     if not structure:

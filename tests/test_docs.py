@@ -44,8 +44,9 @@ def test_code_blocks_run_and_shown_outputs_match(page):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
-def test_links_reach_existing_files_lines_and_definitions(page):
-    problems, _ = build.link_problems(page, page.read_text(encoding="utf-8"))
+def test_links_and_quoted_source_are_current(page):
+    text = page.read_text(encoding="utf-8")
+    problems = build.link_problems(page, text)[0] + build.quote_problems(page, text)[0]
     if problems:
         pytest.fail("\n".join(map(str, problems)), pytrace=False)
 
@@ -89,6 +90,13 @@ def test_blocks_share_one_namespace_per_page_but_not_across_pages(tmp_path):
     second = _page(tmp_path, "```python\nprint(shared + 1)\n```\n", "b.md")
     assert _check(first) == []
     [problem] = _check(second)
+    assert "NameError" in problem
+
+
+def test_pages_run_without_this_tool_s_future_imports(tmp_path):
+    """Annotations in a page are evaluated, as in a reader's interpreter (no leaked __future__)."""
+    path = _page(tmp_path, "```python\ndef f(x: UndefinedName):\n    pass\n```\n")
+    [problem] = _check(path)
     assert "NameError" in problem
 
 
@@ -221,6 +229,27 @@ def test_source_links_are_checked_against_the_definitions_they_name(tmp_path):
     assert any("#no-such-heading: no heading" in p for p in problems)
     build.update_page(path)
     assert "[`A.run`](code.py#L5)" in path.read_text()
+
+
+def test_quoted_source_must_be_verbatim_and_is_copied_afresh(tmp_path):
+    (tmp_path / "code.py").write_text(
+        "class A:\n    @staticmethod\n    def run(x):\n        return x + 1\n"
+    )
+    path = _page(
+        tmp_path,
+        """
+        <!-- source: code.py#A.run -->
+        ```python
+        def run(x):
+            return x + 2
+        ```
+        """,
+    )
+    [problem] = _check(path)
+    assert ":2: this quote of code.py#A.run differs from the source" in problem
+    build.update_page(path)
+    assert "```python\n@staticmethod\ndef run(x):\n    return x + 1\n```" in path.read_text()
+    assert _check(path) == []
 
 
 def test_code_inside_blocks_and_code_spans_is_not_read_as_links(tmp_path):
