@@ -1,0 +1,254 @@
+"""``Optimizer``: what every optimizer shares — parameter groups, per-parameter state, saving.
+
+An optimizer holds ``param_groups``, a list of dicts: each has ``"params"`` (a list of tensors)
+and that group's settings (``"lr"``, ``"momentum"``, ...), so that different parameters can use
+different settings. ``state`` maps each parameter to what the update rule remembers between
+steps (a momentum buffer, Adam's moment estimates). A subclass only writes ``step``.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
+
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class Optimizer:
+    """Base class of optimizers.
+
+    Parameters
+    ----------
+    params : iterable of Tensor, or iterable of dict
+        The tensors to optimize, or groups: dicts with a ``"params"`` entry and settings that
+        override ``defaults`` for that group.
+    defaults : dict
+        The settings of every group that does not set them itself.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> from tinygrad_lr import nn, optim
+    >>> model = nn.Linear(2, 1)
+    >>> opt = optim.SGD([{"params": [model.weight]}, {"params": [model.bias], "lr": 0.1}], lr=0.01)
+    >>> [group["lr"] for group in opt.param_groups]
+    [0.01, 0.1]
+    """
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                f"dicts, but got {type(params).__name__}; pass model.parameters() or [tensor]"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own settings (e.g. a layer to unfreeze).
+
+        Examples
+        --------
+        >>> import tinygrad_lr as tg
+        >>> from tinygrad_lr import optim
+        >>> opt = optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.1)
+        >>> opt.add_param_group({"params": [tg.zeros(2, requires_grad=True)], "lr": 0.01})
+        >>> len(opt.param_groups)
+        2
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError(
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    f"{type(param).__name__}"
+                )
+            if not param.is_leaf:
+                raise ValueError(
+                    "can't optimize a non-leaf Tensor; optimize the leaf it was computed from, "
+                    "or detach it and call requires_grad_() to make a new leaf"
+                )
+        group = {"params": params}
+        for name, default in self.defaults.items():
+            group[name] = param_group.get(name, default)
+        # Settings the optimizer does not know are kept, as torch keeps them.
+        for name, value in param_group.items():
+            group.setdefault(name, value)
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; each is "
+                "updated once per step per occurrence",
+                UserWarning,
+                stacklevel=3,
+            )
+        existing = {id(p) for g in self.param_groups for p in g["params"]}
+        if existing & {id(p) for p in params}:
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradient of every parameter: set it to None (default) or to zeros.
+
+        Gradients add up across ``backward()`` calls, so clear them before each one.
+
+        Examples
+        --------
+        >>> import tinygrad_lr as tg
+        >>> from tinygrad_lr import optim
+        >>> w = tg.ones(2, requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> opt.zero_grad(set_to_none=False)
+        >>> w.grad
+        tensor([0., 0.])
+        """
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                if set_to_none:
+                    param.grad = None
+                else:
+                    param.grad.zero_()
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; subclasses implement the rule."""
+        raise NotImplementedError(f"{type(self).__name__} must implement step()")
+
+    def _evaluate(self, closure: Callable[[], Any] | None) -> Any:
+        """Run ``closure`` (which recomputes the loss and calls backward) with recording on."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    # ------------------------------------------------------------------ saving
+    def state_dict(self) -> dict[str, Any]:
+        """The settings and state, with each parameter replaced by its index (torch's layout).
+
+        Parameters are numbered in the order of ``param_groups``, continuing from group to
+        group; ``"state"`` is keyed by those numbers. Save it with :func:`tinygrad_lr.save`.
+
+        Examples
+        --------
+        >>> import tinygrad_lr as tg
+        >>> from tinygrad_lr import optim
+        >>> opt = optim.SGD([tg.zeros(1, requires_grad=True)], lr=0.1)
+        >>> opt.state_dict()["param_groups"][0]["params"]
+        [0]
+        """
+        index_of: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            for param in group["params"]:
+                index_of.setdefault(id(param), len(index_of))
+            packed = {name: value for name, value in group.items() if name != "params"}
+            packed["params"] = [index_of[id(param)] for param in group["params"]]
+            groups.append(packed)
+        state = {
+            index_of[id(param)] if isinstance(param, Tensor) else param: values
+            for param, values in self.state.items()
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore settings and state saved by :meth:`state_dict` (e.g. to resume training).
+
+        The optimizer must have been built on parameters of the same groups and sizes. State
+        tensors are copied and converted to their parameter's floating-point dtype.
+
+        Examples
+        --------
+        >>> import tinygrad_lr as tg
+        >>> from tinygrad_lr import optim
+        >>> w = tg.zeros(1, requires_grad=True)
+        >>> saved = optim.SGD([w], lr=0.5).state_dict()
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> opt.load_state_dict(saved)
+        >>> opt.param_groups[0]["lr"]
+        0.5
+        """
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(
+                "optimizer state_dict must be a dict with 'state' and 'param_groups', as made by "
+                "optimizer.state_dict()"
+            )
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"loaded state dict has a different number of parameter groups "
+                f"({len(saved_groups)}) than the optimizer ({len(self.param_groups)})"
+            )
+        for index, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(group["params"]) != len(saved["params"]):
+                raise ValueError(
+                    f"loaded state dict contains a parameter group that doesn't match the size of "
+                    f"optimizer's group: group {index} has {len(saved['params'])} parameters in "
+                    f"the state dict and {len(group['params'])} in the optimizer"
+                )
+        param_of = {
+            saved_index: param
+            for group, saved in zip(self.param_groups, saved_groups)
+            for saved_index, param in zip(saved["params"], group["params"])
+        }
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for key, values in state_dict["state"].items():
+            if key in param_of:
+                param = param_of[key]
+                state[param] = {
+                    name: _copy_state_value(value, param, name) for name, value in values.items()
+                }
+            else:
+                state[key] = copy.deepcopy(values)
+        for group, saved in zip(self.param_groups, saved_groups):
+            saved["params"] = group["params"]
+        self.param_groups = saved_groups
+        self.state = state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for index, group in enumerate(self.param_groups):
+            if index:
+                lines.append("")
+            lines.append(f"Parameter Group {index}")
+            lines.extend(f"    {name}: {group[name]}" for name in sorted(group) if name != "params")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _copy_state_value(value: Any, param: Tensor, name: str) -> Any:
+    """A copy of one saved state entry; floating tensors take the parameter's dtype.
+
+    The step counter keeps its own dtype, as in torch.
+    """
+    if isinstance(value, Tensor):
+        value = value.detach()
+        if name != "step" and value.is_floating_point() and param.is_floating_point():
+            value = value.to(param.dtype)
+        return value.clone()
+    return copy.deepcopy(value)
