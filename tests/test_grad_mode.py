@@ -1,0 +1,190 @@
+"""no_grad, enable_grad and set_grad_enabled: context managers, decorators, thread-local."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import tinygrad_lr as tg
+
+
+@pytest.fixture(autouse=True)
+def grad_mode_is_left_on() -> Any:
+    """Every test starts and must end with recording on (a leak would break later tests)."""
+    assert tg.is_grad_enabled()
+    yield
+    leaked = not tg.is_grad_enabled()
+    tg.set_grad_enabled(True)
+    assert not leaked, "the test left gradient recording switched off"
+
+
+@pytest.fixture
+def w() -> tg.Tensor:
+    return tg.tensor([1.0, 2.0], requires_grad=True)
+
+
+def test_results_under_no_grad_do_not_require_grad(w: tg.Tensor) -> None:
+    with tg.no_grad():
+        assert not tg.is_grad_enabled()
+        y = (w * 2).exp().sum()
+        z = w[0] + w.mean()
+    assert tg.is_grad_enabled()
+    for result in (y, z):
+        assert not result.requires_grad and result.grad_fn is None and result.is_leaf
+    assert (w * 2).requires_grad  # recording is back on after the block
+
+
+def test_no_grad_restores_the_mode_after_an_exception() -> None:
+    with pytest.raises(ValueError), tg.no_grad():
+        raise ValueError("boom")
+    assert tg.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad(w: tg.Tensor) -> None:
+    with tg.no_grad():
+        with tg.enable_grad():
+            assert tg.is_grad_enabled()
+            assert (w * 2).requires_grad
+        assert not tg.is_grad_enabled()
+        assert not (w * 2).requires_grad
+
+
+def test_set_grad_enabled_as_context_manager(w: tg.Tensor) -> None:
+    with tg.set_grad_enabled(False):
+        assert not (w * 2).requires_grad
+        with tg.set_grad_enabled(True):
+            assert (w * 2).requires_grad
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_a_plain_call_switches_at_once(w: tg.Tensor) -> None:
+    try:
+        tg.set_grad_enabled(False)
+        assert not tg.is_grad_enabled()
+        assert not (w * 2).requires_grad
+    finally:
+        tg.set_grad_enabled(True)
+    assert tg.is_grad_enabled()
+
+
+def test_set_grad_enabled_wants_a_bool() -> None:
+    with pytest.raises(TypeError, match="bool"):
+        tg.set_grad_enabled(1)
+    assert tg.is_grad_enabled()
+
+
+def _doubler(x: tg.Tensor) -> tg.Tensor:
+    """Multiply by two."""
+    return x * 2
+
+
+# Factories: calling set_grad_enabled(False) switches the mode at once (as in torch), so the
+# decorators are made inside each test, not when the parameters are collected.
+@pytest.mark.parametrize(
+    "make_decorator, records",
+    [
+        (lambda: tg.no_grad(), False),
+        (lambda: tg.no_grad, False),  # without parentheses, as torch allows
+        (lambda: tg.set_grad_enabled(False), False),
+        (lambda: tg.set_grad_enabled(True), True),
+    ],
+    ids=["no_grad()", "no_grad", "set_grad_enabled(False)", "set_grad_enabled(True)"],
+)
+def test_decorators(w: tg.Tensor, make_decorator: Callable[[], Any], records: bool) -> None:
+    doubled = make_decorator()(_doubler)
+    assert tg.is_grad_enabled()  # decorating switched nothing
+    assert doubled.__name__ == "_doubler" and doubled.__doc__ == "Multiply by two."
+    assert doubled(w).requires_grad is records
+    assert doubled(w).tolist() == [2.0, 4.0]
+    assert tg.is_grad_enabled()  # restored after each call
+
+
+@pytest.mark.parametrize(
+    "make_decorator", [lambda: tg.enable_grad(), lambda: tg.enable_grad], ids=["()", "bare"]
+)
+def test_enable_grad_decorator_records_inside_no_grad(
+    w: tg.Tensor, make_decorator: Callable[[], Any]
+) -> None:
+    doubled = make_decorator()(_doubler)
+    with tg.no_grad():
+        assert doubled(w).requires_grad
+        assert not tg.is_grad_enabled()
+
+
+def test_decorated_function_restores_the_mode_when_it_raises() -> None:
+    @tg.no_grad()
+    def fails() -> None:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        fails()
+    assert tg.is_grad_enabled()
+
+
+def test_no_grad_on_a_method_for_the_optimizer_step(w: tg.Tensor) -> None:
+    class Step:
+        @tg.no_grad()
+        def __call__(self, param: tg.Tensor) -> None:
+            param -= 0.5 * param.grad
+
+    (w * w).sum().backward()
+    Step()(w)  # an in-place update of a leaf: allowed only because recording is off
+    assert w.tolist() == [0.0, 0.0] and w.is_leaf
+
+
+def test_grad_mode_is_thread_local(w: tg.Tensor) -> None:
+    """no_grad in one thread does not switch recording off in another, as in torch."""
+    inside = threading.Event()
+    checked = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def main_thread_work() -> None:
+        with tg.no_grad():
+            inside.set()
+            checked.wait(timeout=10)
+            seen["main"] = (tg.is_grad_enabled(), (w * 2).requires_grad)
+
+    def other_thread_work() -> None:
+        inside.wait(timeout=10)
+        seen["other"] = (tg.is_grad_enabled(), (w * 2).requires_grad)
+        checked.set()
+
+    threads = [
+        threading.Thread(target=main_thread_work),
+        threading.Thread(target=other_thread_work),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert seen == {"main": (False, False), "other": (True, True)}
+
+
+def test_a_thread_started_under_no_grad_records(w: tg.Tensor) -> None:
+    seen = []
+    with tg.no_grad():
+        thread = threading.Thread(target=lambda: seen.append((w * 2).requires_grad))
+        thread.start()
+        thread.join(timeout=10)
+    assert seen == [True]
+
+
+def test_matches_torch_for_nested_modes(torch: Any) -> None:
+    outcomes = []
+    for m in (tg, torch):
+        x = m.ones(1, requires_grad=True)
+        modes = []
+        with m.no_grad():
+            modes.append((x * 1).requires_grad)
+            with m.enable_grad():
+                modes.append((x * 1).requires_grad)
+                with m.set_grad_enabled(False):
+                    modes.append((x * 1).requires_grad)
+            modes.append((x * 1).requires_grad)
+        modes.append((x * 1).requires_grad)
+        outcomes.append(modes)
+    assert outcomes[0] == outcomes[1] == [False, True, False, False, True]
