@@ -1,38 +1,30 @@
 """Linear regression from scratch, as the PyTorch tutorial writes it, with tinygrad_lr.
 
 The only change from the tutorial's PyTorch program is the import line:
-``import tinygrad_lr as torch``. Data come from y = Xw + b + noise with known w and b; the model is
-fitted by mini-batch SGD and compared with the truth and with the least-squares solution.
+``import tinygrad_lr as torch``. By default the data come from y = Xw + b + noise with known w
+and b; the model is fitted by mini-batch SGD and compared with the truth and with the
+least-squares solution. With --csv it fits a real table instead (features standardised for SGD,
+the fit reported in the table's own units).
 
-    python examples/linear_regression.py --epochs 3 --lr 0.03
+    python examples/linear_regression.py
+    python examples/linear_regression.py --epochs 5 --lr 0.03 --batch-size 10 --seed 1
+    python examples/linear_regression.py --csv ../shared/data/Advertising.csv --target sales
+    python examples/linear_regression.py --save model.npz --plot fit.png
+
+The last line printed starts with "summary:" and holds the results as key=value pairs.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+from pathlib import Path
 
 import numpy as np
 
 import tinygrad_lr as torch
 
-
-def synthetic_data(w, b, num_examples):
-    """Generate y = Xw + b + noise."""
-    X = torch.normal(0, 1, (num_examples, len(w)))
-    y = torch.matmul(X, w) + b
-    y += torch.normal(0, 0.01, y.shape)
-    return X, y.reshape((-1, 1))
-
-
-def data_iter(batch_size, features, labels):
-    """Yield shuffled mini-batches of (features, labels)."""
-    num_examples = len(features)
-    indices = list(range(num_examples))
-    random.shuffle(indices)  # the examples are read in random order
-    for i in range(0, num_examples, batch_size):
-        batch_indices = torch.tensor(indices[i : min(i + batch_size, num_examples)])
-        yield features[batch_indices], labels[batch_indices]
+# The tutorial's synthetic_data(w, b, n) and data_iter(batch_size, X, y), documented there.
+from tinygrad_lr.datasets import data_iter, load_csv, synthetic_data
 
 
 def linreg(X, w, b):
@@ -53,66 +45,186 @@ def sgd(params, lr, batch_size):
             param.grad.zero_()
 
 
+def train(features, labels, epochs, lr, batch_size):
+    """The tutorial's training loop; returns w, b and the loss after each epoch."""
+    w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    net, loss = linreg, squared_loss
+    losses = []
+    for epoch in range(epochs):
+        for X, y in data_iter(batch_size, features, labels):
+            l = loss(net(X, w, b), y)  # noqa: E741  (the tutorial's name)
+            l.sum().backward()
+            sgd([w, b], lr, batch_size)
+        with torch.no_grad():
+            train_l = loss(net(features, w, b), labels)
+            losses.append(float(train_l.mean()))
+            print(f"epoch {epoch + 1}, loss {losses[-1]:f}")
+    return w, b, losses
+
+
 def closed_form(features, labels):
-    """The least-squares solution of [X 1] [w; b] = y, which SGD approaches."""
+    """The least-squares solution of [X 1] [w; b] = y, which SGD approaches (in float64)."""
     X = np.hstack([features.numpy().astype(np.float64), np.ones((len(features), 1))])
     solution, *_ = np.linalg.lstsq(X, labels.numpy().astype(np.float64), rcond=None)
     return solution[:-1, 0], float(solution[-1, 0])
 
 
+def standardize(features):
+    """(X - mean) / std per column: SGD with one learning rate needs features of one scale."""
+    mean = features.mean(dim=0)
+    std = ((features - mean) ** 2).mean(dim=0).sqrt()
+    return (features - mean) / std, mean, std
+
+
+def to_original_units(w, b, mean, std):
+    """w, b of the model on standardised features, for the raw ones.
+
+    ŷ = ((x - mean) / std) @ w + b = x @ (w / std) + (b - (mean / std) @ w).
+    """
+    with torch.no_grad():
+        w_raw = w / std.reshape(-1, 1)
+        b_raw = b - torch.matmul(mean / std, w)
+    return w_raw, b_raw
+
+
+def print_table(names, rows):
+    """One line per (label, w, b) row, one column per weight."""
+    header = "".join(f"{name:>12s}" for name in [*names, "b"])
+    print(f"{'':14s}{header}")
+    for label, w, b in rows:
+        print(f"{label:14s}" + "".join(f"{v:12.4f}" for v in [*w, b]))
+
+
+def plot(path, losses, actual, fitted):
+    """Save a PNG: the loss after each epoch, and fitted against actual values."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # draw to a file, without a display
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (ax_loss, ax_fit) = plt.subplots(1, 2, figsize=(10, 4))
+    ax_loss.plot(range(1, len(losses) + 1), losses, marker="o")
+    ax_loss.set(xlabel="epoch", ylabel="training loss (squared / 2)", yscale="log")
+    ax_loss.set_title("loss curve")
+    ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_fit.scatter(actual, fitted, s=8, alpha=0.6)
+    low, high = float(min(actual.min(), fitted.min())), float(max(actual.max(), fitted.max()))
+    ax_fit.plot([low, high], [low, high], "k--", linewidth=1, label="fitted = actual")
+    ax_fit.set(xlabel="actual y", ylabel="fitted y")
+    ax_fit.set_title("fitted against actual")
+    ax_fit.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def fmt(values):
+    """A list as [1.0000,2.0000]: no spaces, so that it is one key=value token."""
+    return "[" + ",".join(f"{v:.4f}" for v in values) + "]"
+
+
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=3, help="passes over the data (default 3)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Data: synthetic y = 3.0*x1 - 1.2*x2 + 2.0 + N(0, 0.01) unless --csv is given.",
+    )
+    parser.add_argument(
+        "--epochs", type=int, help="passes over the data (default 3; 20 with --csv)"
+    )
     parser.add_argument("--lr", type=float, default=0.03, help="learning rate (default 0.03)")
     parser.add_argument("--batch-size", type=int, default=10, help="mini-batch size (default 10)")
-    parser.add_argument(
-        "--samples", type=int, default=1000, help="examples generated (default 1000)"
-    )
+    parser.add_argument("--samples", type=int, help="synthetic examples generated (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--csv", type=Path, metavar="PATH", help="fit this table (a header line, then numbers)"
+    )
+    parser.add_argument("--target", metavar="COL", help="with --csv: the column to predict")
+    parser.add_argument(
+        "--save",
+        type=Path,
+        metavar="PATH",
+        help="save {'w', 'b'} with tinygrad_lr.save (in the table's units with --csv)",
+    )
+    parser.add_argument(
+        "--plot", type=Path, metavar="PATH", help="save a PNG of the loss curve and of the fit"
+    )
+    args = parser.parse_args(argv)
+    if (args.csv is None) != (args.target is None):
+        parser.error("--csv PATH and --target COL go together")
+    if args.csv is not None and args.samples is not None:
+        parser.error("--samples is for synthetic data; a --csv table has its own rows")
+    if args.epochs is None:
+        args.epochs = 20 if args.csv else 3
+    if args.samples is None:
+        args.samples = 1000
+    for name in ("epochs", "batch_size", "samples"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error(
+                '--plot needs matplotlib, which is not installed: pip install -e ".[plot]"'
+            )
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
-    random.seed(args.seed)
-    torch.manual_seed(args.seed)
+    torch.manual_seed(args.seed)  # the data, the initial w and the shuffles
 
-    true_w = torch.tensor([3.0, -1.2])
-    true_b = 2.0
-    features, labels = synthetic_data(true_w, true_b, args.samples)
-
-    w = torch.normal(0, 0.01, size=(2, 1), requires_grad=True)
-    b = torch.zeros(1, requires_grad=True)
-    net, loss = linreg, squared_loss
-
-    for epoch in range(args.epochs):
-        for X, y in data_iter(args.batch_size, features, labels):
-            l = loss(net(X, w, b), y)  # noqa: E741  (the tutorial's name)
-            l.sum().backward()
-            sgd([w, b], args.lr, args.batch_size)
-        with torch.no_grad():
-            train_l = loss(net(features, w, b), labels)
-            print(f"epoch {epoch + 1}, loss {float(train_l.mean()):f}")
+    if args.csv is None:
+        true_w = torch.tensor([3.0, -1.2])
+        true_b = 2.0
+        features, labels = synthetic_data(true_w, true_b, args.samples)
+        names = [f"w[{i}]" for i in range(len(true_w))]
+        w, b, losses = train(features, labels, args.epochs, args.lr, args.batch_size)
+        print(f"error in estimating w: {true_w - w.reshape(true_w.shape)}")
+        print(f"error in estimating b: {true_b - b}")
+    else:
+        try:
+            features, labels, names = load_csv(args.csv, args.target)
+        except (OSError, ValueError) as error:
+            raise SystemExit(f"error: {error}") from None
+        print(f"{args.csv.name}: {len(features)} rows, predicting {args.target} from {names}")
+        scaled, mean, std = standardize(features)
+        if bool((std == 0).any()):
+            constant = [n for n, s in zip(names, std.tolist()) if s == 0]
+            raise SystemExit(f"error: constant columns cannot be standardised: {constant}")
+        w_scaled, b_scaled, losses = train(scaled, labels, args.epochs, args.lr, args.batch_size)
+        w, b = to_original_units(w_scaled, b_scaled, mean, std)
 
     w_ls, b_ls = closed_form(features, labels)
-    learned_w = w.detach().reshape(-1).tolist()
-    print(f"error in estimating w: {true_w - w.reshape(true_w.shape)}")
-    print(f"error in estimating b: {true_b - b}")
-    print(f"{'':14s}{'w[0]':>10s}{'w[1]':>10s}{'b':>10s}")
-    print(f"{'true':14s}{3.0:10.4f}{-1.2:10.4f}{true_b:10.4f}")
-    print(f"{'learned':14s}{learned_w[0]:10.4f}{learned_w[1]:10.4f}{b.item():10.4f}")
-    print(f"{'least squares':14s}{w_ls[0]:10.4f}{w_ls[1]:10.4f}{b_ls:10.4f}")
+    learned_w, learned_b = w.detach().reshape(-1).tolist(), b.item()
+    rows = [("learned", learned_w, learned_b), ("least squares", w_ls, b_ls)]
+    if args.csv is None:
+        rows.insert(0, ("true", true_w.tolist(), true_b))
+    print_table(names, rows)
+
+    with torch.no_grad():
+        fitted = linreg(features, w, b)
+    rmse = float(((fitted - labels) ** 2).mean().sqrt())
+    rmse_ls = float(np.sqrt(np.mean((features.numpy() @ w_ls + b_ls - labels.numpy()[:, 0]) ** 2)))
+    print(f"root mean squared error: {rmse:.4f} (least squares: {rmse_ls:.4f})")
+
+    if args.save is not None:
+        torch.save({"w": w.detach(), "b": b.detach()}, args.save)
+        print(f"saved w and b to {args.save}")
+    if args.plot is not None:
+        plot(args.plot, losses, labels.numpy()[:, 0], fitted.numpy()[:, 0])
+        print(f"saved the plot to {args.plot}")
+
+    data = "synthetic" if args.csv is None else args.csv.name
+    truth = f" true_w={fmt(true_w.tolist())} true_b={true_b:.4f}" if args.csv is None else ""
     print(
-        f"summary: loss {float(train_l.mean()):.6f} after {args.epochs} epochs, "
-        f"w = [{learned_w[0]:.4f}, {learned_w[1]:.4f}], b = {b.item():.4f}"
+        f"summary: data={data} epochs={args.epochs} loss={losses[-1]:.6f} "
+        f"w={fmt(learned_w)} b={learned_b:.4f}{truth} "
+        f"lstsq_w={fmt(w_ls)} lstsq_b={b_ls:.4f} rmse={rmse:.4f} lstsq_rmse={rmse_ls:.4f}"
     )
-    return {
-        "loss": float(train_l.mean()),
-        "w": learned_w,
-        "b": b.item(),
-        "w_ls": w_ls,
-        "b_ls": b_ls,
-    }
+    return {"loss": losses[-1], "w": learned_w, "b": learned_b, "w_ls": w_ls, "b_ls": b_ls}
 
 
 if __name__ == "__main__":

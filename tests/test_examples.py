@@ -1,0 +1,205 @@
+"""Every example runs as a subprocess, at a small size, and its result is checked.
+
+Each example ends with a line "summary: key=value ..."; the tests parse it and compare the
+numbers with the truth the data were made from or with the closed-form least-squares fit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "examples"
+ADVERTISING = Path(__file__).parents[2] / "shared/data/Advertising.csv"
+PLOT_HINT = 'pip install -e ".[plot]"'
+
+
+def run(script: str, *args: str, cwd: Path, env: dict | None = None, check: bool = True):
+    """Run ``examples/<script>`` with ``args`` in ``cwd``; fail with its output if it fails."""
+    environment = {**os.environ, **(env or {})}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        p for p in (environment.get("PYTHONPATH"), str(ROOT)) if p
+    )
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{script} {' '.join(args)} exited with {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    return result
+
+
+def summary(stdout: str) -> dict:
+    """The key=value pairs of the last line, which must start with 'summary:'."""
+    last = stdout.strip().splitlines()[-1]
+    assert last.startswith("summary:"), f"the last line is not a summary: {last!r}"
+    values = {}
+    for token in last.removeprefix("summary:").split():
+        key, _, value = token.partition("=")
+        if value.startswith("["):
+            values[key] = [float(v) for v in value.strip("[]").split(",")]
+        else:
+            try:
+                values[key] = float(value)
+            except ValueError:
+                values[key] = value
+    return values
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_every_example_has_help(script, tmp_path):
+    result = run(script, "--help", cwd=tmp_path)
+    assert result.stdout.startswith("usage:")
+
+
+# ---------------------------------------------------------------------------- linear_regression
+def test_linear_regression_recovers_the_true_parameters(tmp_path):
+    result = run("linear_regression.py", cwd=tmp_path)  # the tutorial's defaults: 3 epochs
+    out = summary(result.stdout)
+    assert out["data"] == "synthetic" and out["epochs"] == 3
+    assert result.stdout.count("epoch ") == 3  # the loss of each epoch, as the tutorial prints
+    np.testing.assert_allclose(out["w"], [3.0, -1.2], atol=0.01)
+    assert out["b"] == pytest.approx(2.0, abs=0.01)
+    np.testing.assert_allclose(out["w"], out["lstsq_w"], atol=0.01)
+    assert out["b"] == pytest.approx(out["lstsq_b"], abs=0.01)
+    assert out["true_w"] == [3.0, -1.2] and out["true_b"] == 2.0
+    assert out["loss"] < 2e-4  # noise variance / 2 = 5e-5
+    assert "least squares" in result.stdout
+
+
+def test_linear_regression_flags_and_seed(tmp_path):
+    args = ["--samples", "300", "--epochs", "2", "--batch-size", "5", "--lr", "0.1"]
+    first = summary(run("linear_regression.py", *args, "--seed", "3", cwd=tmp_path).stdout)
+    again = summary(run("linear_regression.py", *args, "--seed", "3", cwd=tmp_path).stdout)
+    other = summary(run("linear_regression.py", *args, "--seed", "4", cwd=tmp_path).stdout)
+    assert first == again
+    assert first["w"] != other["w"]
+    assert first["epochs"] == 2
+    np.testing.assert_allclose(first["w"], first["lstsq_w"], atol=0.01)
+
+
+def test_linear_regression_plot(tmp_path):
+    """A PNG when matplotlib is installed; otherwise a message naming the `plot` extra."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        result = run("linear_regression.py", "--plot", "fit.png", cwd=tmp_path, check=False)
+        assert result.returncode == 2 and PLOT_HINT in result.stderr
+        assert not (tmp_path / "fit.png").exists()
+        return
+    run("linear_regression.py", "--plot", "fit.png", "--epochs", "2", cwd=tmp_path)
+    assert (tmp_path / "fit.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_linear_regression_plot_without_matplotlib_says_how_to_install_it(tmp_path):
+    hidden = tmp_path / "no_matplotlib"
+    (hidden / "matplotlib").mkdir(parents=True)
+    (hidden / "matplotlib" / "__init__.py").write_text(
+        "raise ImportError('No module named matplotlib')\n"
+    )
+    result = run(
+        "linear_regression.py",
+        "--plot",
+        "fit.png",
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(hidden)},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--plot needs matplotlib" in result.stderr and PLOT_HINT in result.stderr
+    assert "epoch" not in result.stdout  # refused before training, not after
+
+
+def write_table(path: Path, n: int = 120) -> tuple[np.ndarray, float]:
+    """A CSV with an unnamed index column and features on very different scales."""
+    rng = np.random.default_rng(0)
+    a = rng.uniform(0, 300, n)
+    c = rng.uniform(0, 1, n)
+    true_w, true_b = np.array([0.05, 4.0]), 3.0
+    y = true_w[0] * a + true_w[1] * c + true_b + rng.normal(0, 0.1, n)
+    rows = [",a,c,y"] + [f"{i + 1},{a[i]:.4f},{c[i]:.5f},{y[i]:.5f}" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n")
+    return true_w, true_b
+
+
+def test_linear_regression_csv_fits_the_table_in_its_own_units(tmp_path):
+    true_w, true_b = write_table(tmp_path / "table.csv")
+    result = run("linear_regression.py", "--csv", "table.csv", "--target", "y", cwd=tmp_path)
+    out = summary(result.stdout)
+    assert out["data"] == "table.csv" and out["epochs"] == 20
+    assert "true_w" not in out  # a real table has no known truth
+    np.testing.assert_allclose(out["lstsq_w"], true_w, rtol=0.05)
+    np.testing.assert_allclose(out["w"], out["lstsq_w"], atol=0.01, rtol=0.05)
+    assert out["b"] == pytest.approx(out["lstsq_b"], abs=0.1)
+    assert out["rmse"] <= out["lstsq_rmse"] * 1.02
+
+
+@pytest.mark.skipif(not ADVERTISING.exists(), reason=f"{ADVERTISING} is not on this machine")
+def test_linear_regression_on_the_advertising_table(tmp_path):
+    result = run(
+        "linear_regression.py", "--csv", str(ADVERTISING), "--target", "sales", cwd=tmp_path
+    )
+    out = summary(result.stdout)
+    # ISLR, Table 3.9: sales = 2.939 + 0.046 TV + 0.189 radio - 0.001 newspaper.
+    np.testing.assert_allclose(out["lstsq_w"], [0.0458, 0.1885, -0.0010], atol=2e-4)
+    assert out["lstsq_b"] == pytest.approx(2.9389, abs=2e-3)
+    np.testing.assert_allclose(out["w"], out["lstsq_w"], atol=0.01)
+    assert out["b"] == pytest.approx(out["lstsq_b"], abs=0.3)
+    assert out["rmse"] <= out["lstsq_rmse"] * 1.005
+    assert "TV" in result.stdout and "newspaper" in result.stdout
+
+
+def test_linear_regression_csv_errors_are_clear(tmp_path):
+    write_table(tmp_path / "table.csv")
+    result = run(
+        "linear_regression.py", "--csv", "table.csv", "--target", "z", cwd=tmp_path, check=False
+    )
+    assert result.returncode != 0 and "no column 'z'; available columns: a, c, y" in result.stderr
+    result = run(
+        "linear_regression.py", "--csv", "none.csv", "--target", "y", cwd=tmp_path, check=False
+    )
+    assert result.returncode != 0 and "no such file: 'none.csv'" in result.stderr
+    result = run("linear_regression.py", "--csv", "table.csv", cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "--csv PATH and --target COL go together" in result.stderr
+
+
+# ---------------------------------------------------------------------------- simple_regression
+def test_simple_regression_reaches_the_least_squares_fit_quality(tmp_path):
+    out = summary(run("simple_regression.py", "--epochs", "400", cwd=tmp_path).stdout)
+    # y = 3.5 x + 10 + N(0, 25²) on [0, 100]: R² is about 1 - 625 / (625 + 3.5² 100² / 12) = 0.94.
+    assert out["test_r2"] > 0.9
+    assert out["test_r2"] == pytest.approx(out["lstsq_test_r2"], abs=0.02)
+    assert out["lstsq_slope"] == pytest.approx(3.5, abs=0.2)
+    assert out["slope"] == pytest.approx(out["lstsq_slope"], abs=0.3)
+    assert out["epochs"] == 400
+
+
+def test_simple_regression_reports_divergence(tmp_path):
+    result = run("simple_regression.py", "--lr", "1e-3", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "diverged" in result.stderr and "3e-4" in result.stderr
+
+
+# ---------------------------------------------------------------------------- manual_vs_autograd
+def test_manual_and_autograd_gradients_agree(tmp_path):
+    result = run("manual_vs_autograd.py", "--steps", "10", "--grad-check", cwd=tmp_path)
+    out = summary(result.stdout)
+    assert out["steps"] == 10
+    assert out["max_grad_diff"] < 1e-5 and out["max_param_diff"] < 1e-5  # float32 rounding
+    assert out["loss_hand"] == pytest.approx(out["loss_autograd"], rel=1e-5)
+    assert out["gradcheck"] == "passed"
+    assert out["float64_grad_diff"] < 1e-12
+    assert sum(line.strip()[:1].isdigit() for line in result.stdout.splitlines()) == 10
