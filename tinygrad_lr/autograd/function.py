@@ -63,7 +63,12 @@ class Function:
     needs_input_grad: tuple[bool, ...] = ()
     """For each argument: whether a gradient is wanted for it (backward may skip the others)."""
     input_shapes: tuple[Any, ...] = ()
-    """For each argument that needs a gradient: its shape, to sum broadcast gradients back to."""
+    """For each tensor argument: its shape, to sum broadcast gradients back to (None otherwise)."""
+    data_inputs: tuple[Any, ...] = ()
+    """For each tensor argument that needs no gradient (data such as X and y), which
+    ``next_functions`` leaves out: ``(weak reference to the tensor, weak reference to the NumPy
+    array owning its memory, dtype)``, else None; empty when there is none. Only read to draw the
+    graph (:mod:`tinygrad_lr.viz`); weak references keep no array alive and make no cycle."""
     _saved: tuple[np.ndarray, ...] | None = ()
     _retained: weakref.ref[Tensor] | None = None
 
@@ -122,8 +127,15 @@ class Function:
                 for arg, needs in zip(args, ctx.needs_input_grad)
             )
             ctx.input_shapes = tuple(
-                arg._data.shape if needs else None for arg, needs in zip(args, ctx.needs_input_grad)
+                arg._data.shape if isinstance(arg, Tensor) else None for arg in args
             )
+            # A tensor argument that needs no gradient is data: remembered for drawing the graph.
+            # Counting tensors and tensors needing grad is all that an op without data pays.
+            if len(args) - ctx.input_shapes.count(None) != ctx.needs_input_grad.count(True):
+                ctx.data_inputs = tuple(
+                    _remember_data(arg) if shape is not None and not needs else None
+                    for arg, shape, needs in zip(args, ctx.input_shapes, ctx.needs_input_grad)
+                )
             result._requires_grad = True
             result.grad_fn = ctx
         return result
@@ -134,3 +146,14 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+def _remember_data(tensor: Tensor) -> tuple[weakref.ref, weakref.ref, np.dtype]:
+    """Weak references to a data tensor and to the array owning its memory, and its dtype.
+
+    The memory owner outlives a temporary view such as ``y.reshape(...)``, so the graph drawing
+    can still say which named tensor the view's values came from.
+    """
+    array = tensor._data
+    owner = array.base if isinstance(array.base, np.ndarray) else array
+    return weakref.ref(tensor), weakref.ref(owner), array.dtype
