@@ -85,6 +85,7 @@ from .random import (
     randperm,
     seed,
 )
+from .serialization import load, save
 from .tensor import Size, Tensor
 
 float = float32  # noqa: A001  (torch.float)

@@ -1,0 +1,346 @@
+"""``save`` and ``load``: checkpoints as NumPy ``.npz`` archives, without pickle.
+
+``torch.save`` pickles, and unpickling a file can run any code its author chose. Here a checkpoint
+holds only two kinds of things, neither of which can run code:
+
+* one NumPy array per tensor (or array), in the ``.npz`` (zip) format, read with
+  ``allow_pickle=False``;
+* a manifest: a JSON document that describes the nested structure — dicts, lists, tuples,
+  numbers, strings, None — and names the array behind each tensor.
+
+For example ``{"weight": tensor([[1., 2.]]), "step": 3}`` is stored as the array ``t0`` and the
+manifest ``{"type": "dict", "items": [["weight", {"type": "tensor", "array": "t0", ...}],
+["step", 3]]}``.
+
+``save`` writes to a temporary file in the target's directory and renames it over the target
+(``os.replace``, atomic), so a crash mid-save leaves the previous checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import zipfile
+import zlib
+from collections import OrderedDict
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from . import dtypes
+from .tensor import Tensor
+
+FORMAT = "tinygrad_lr"
+VERSION = 1
+_MANIFEST = "__tinygrad_lr_manifest__"
+
+PathLike = str | os.PathLike
+FileLike = PathLike | BinaryIO
+
+
+class _Encoder:
+    """Turns a nested object into a JSON-able manifest plus a dict of named arrays."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def _store(self, array: np.ndarray) -> str:
+        name = f"t{len(self.arrays)}"
+        self.arrays[name] = array
+        return name
+
+    def encode(self, obj: Any, where: str) -> Any:
+        # ``where`` spells the position in the object (e.g. obj['state'][0]) for error messages.
+        if obj is None or isinstance(obj, (bool, int, float, str)):
+            if isinstance(obj, float) and not np.isfinite(obj):
+                return {"type": "float", "value": repr(obj)}  # JSON has no nan or inf
+            return obj
+        if isinstance(obj, Tensor):
+            from .nn.parameter import Parameter
+
+            dtypes.from_numpy_dtype(obj._data.dtype)  # a supported dtype, or a TypeError
+            return {
+                "type": "parameter" if isinstance(obj, Parameter) else "tensor",
+                "array": self._store(obj._data),
+                "requires_grad": obj.requires_grad,
+            }
+        if isinstance(obj, np.ndarray) or isinstance(obj, np.generic):
+            array = np.asarray(obj)
+            if array.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"cannot save the NumPy array at {where}: its dtype {array.dtype} is not "
+                    "numeric (only bool, integer and float arrays can be stored without pickle)"
+                )
+            kind = "ndarray" if isinstance(obj, np.ndarray) else "numpy_scalar"
+            return {"type": kind, "array": self._store(array)}
+        if isinstance(obj, dict):
+            items = []
+            for key, value in obj.items():
+                if key is not None and not isinstance(key, (bool, int, float, str)):
+                    raise TypeError(
+                        f"cannot save the dict at {where}: key {key!r} is a "
+                        f"{type(key).__name__}; keys must be str, int, float, bool or None"
+                    )
+                items.append([self.encode(key, where), self.encode(value, f"{where}[{key!r}]")])
+            kind = "OrderedDict" if isinstance(obj, OrderedDict) else "dict"
+            return {"type": kind, "items": items}
+        if isinstance(obj, (list, tuple)):
+            kind = "tuple" if isinstance(obj, tuple) else "list"
+            return {
+                "type": kind,
+                "items": [self.encode(v, f"{where}[{i}]") for i, v in enumerate(obj)],
+            }
+        from .nn.module import Module
+        from .optim.optimizer import Optimizer
+
+        if isinstance(obj, (Module, Optimizer)):
+            raise TypeError(
+                f"cannot save the {type(obj).__name__} object at {where}: objects are not saved, "
+                "only their state; save obj.state_dict() and restore it with "
+                "load_state_dict(tinygrad_lr.load(path))"
+            )
+        raise TypeError(
+            f"cannot save an object of type {type(obj).__name__} at {where}; a checkpoint holds "
+            "tensors, NumPy arrays, numbers, strings, None, and dicts, lists and tuples of them"
+        )
+
+
+def _name_of(f: FileLike) -> str:
+    if isinstance(f, (str, os.PathLike)):
+        return os.fspath(f)
+    return str(getattr(f, "name", repr(f)))
+
+
+def save(obj: Any, f: FileLike) -> None:
+    """Save tensors, state dicts and nested containers of them to a file (``.npz``, no pickle).
+
+    Parameters
+    ----------
+    obj : Tensor, dict, list, tuple, number, str or None
+        Usually ``model.state_dict()`` or ``optimizer.state_dict()``, or a dict of them.
+        dtypes, ``requires_grad`` and Parameters are kept.
+    f : str, os.PathLike or binary file object
+        Where to write. A path is written atomically (through a temporary file and a rename);
+        no ``.npz`` suffix is added.
+
+    Raises
+    ------
+    TypeError
+        For an object that cannot be stored without pickle, naming where it is in ``obj``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import tinygrad_lr as tg
+    >>> from tinygrad_lr import nn
+    >>> model = nn.Linear(2, 1)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.pt")
+    >>> tg.save(model.state_dict(), path)
+    >>> model.load_state_dict(tg.load(path))
+    <All keys matched successfully>
+    """
+    encoder = _Encoder()
+    manifest = {"format": FORMAT, "version": VERSION, "root": encoder.encode(obj, "obj")}
+    text = json.dumps(manifest, allow_nan=False).encode("utf-8")
+    arrays = {**encoder.arrays, _MANIFEST: np.frombuffer(text, dtype=np.uint8)}
+    if not isinstance(f, (str, os.PathLike)):
+        np.savez(f, **arrays)
+        return
+    path = os.fspath(f)
+    directory = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    # O_EXCL: never write through a file (or link) that already exists under this name;
+    # mode 0o666 lets the umask decide the permissions, as for any new file.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            np.savez(file, **arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.remove(temporary)
+        raise
+
+
+class _Decoder:
+    """Rebuilds the object described by a manifest from the archive's arrays."""
+
+    def __init__(self, archive: Any, name: str) -> None:
+        self.archive = archive
+        self.name = name
+
+    def corrupt(self, reason: str) -> RuntimeError:
+        return RuntimeError(f"{self.name} is not a valid tinygrad_lr checkpoint: {reason}")
+
+    def array(self, key: Any) -> np.ndarray:
+        """The stored array ``key`` named by the manifest."""
+        if not isinstance(key, str) or key not in self.archive.files or key == _MANIFEST:
+            raise self.corrupt(f"the manifest names an array {key!r} that the file does not hold")
+        return self.read(key)
+
+    def read(self, key: str) -> np.ndarray:
+        """Read one array of the archive; NumPy refuses pickled (object) arrays."""
+        try:
+            array = self.archive[key]
+        except ValueError as error:  # object arrays (pickle) are refused; short data too
+            raise self.corrupt(f"array {key!r} cannot be read: {error}") from None
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
+            raise self.corrupt(f"array {key!r} is truncated or damaged ({error})") from None
+        if array.dtype not in dtypes._BY_NUMPY:
+            raise self.corrupt(f"array {key!r} has unsupported dtype {array.dtype}")
+        return array
+
+    def decode(self, node: Any) -> Any:
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if not isinstance(node, dict) or "type" not in node:
+            raise self.corrupt(f"unexpected manifest entry {node!r:.80}")
+        kind = node["type"]
+        if kind in ("tensor", "parameter"):
+            tensor = Tensor._make(self.array(node.get("array")))
+            if kind == "parameter":
+                from .nn.parameter import Parameter
+
+                return Parameter(tensor, requires_grad=bool(node.get("requires_grad")))
+            return tensor.requires_grad_(bool(node.get("requires_grad")))
+        if kind == "ndarray":
+            return self.array(node.get("array"))
+        if kind == "numpy_scalar":
+            return self.array(node.get("array"))[()]
+        if kind == "float":
+            return float(node.get("value"))
+        if kind not in ("list", "tuple", "dict", "OrderedDict"):
+            raise self.corrupt(f"unknown manifest entry type {kind!r}")
+        items = node.get("items")
+        if not isinstance(items, list):
+            raise self.corrupt(f"manifest entry of type {kind!r} has no list of items")
+        if kind in ("list", "tuple"):
+            values = [self.decode(item) for item in items]
+            return values if kind == "list" else tuple(values)
+        result = OrderedDict() if kind == "OrderedDict" else {}
+        for item in items:
+            if not isinstance(item, list) or len(item) != 2:
+                raise self.corrupt("a dict item in the manifest is not a [key, value] pair")
+            result[self.decode(item[0])] = self.decode(item[1])
+        return result
+
+
+# The first bytes of the files people most often mistake for a checkpoint.
+_ZIP_MAGIC = b"PK\x03\x04"
+_NPY_MAGIC = b"\x93NUMPY"
+_PICKLE_PROTOCOL_2_TO_5 = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
+
+
+def _refuse_foreign(head: bytes, name: str) -> None:
+    """Raise a clear error unless the file starts like a zip archive (an .npz)."""
+    if head.startswith(_ZIP_MAGIC):
+        return
+    if not head:
+        reason = "the file is empty"
+    elif head.startswith(_PICKLE_PROTOCOL_2_TO_5):
+        reason = (
+            "it is a pickle file (e.g. from pickle.dump or an old torch.save); tinygrad_lr never "
+            "unpickles, because unpickling can run code from the file"
+        )
+    elif head.startswith(_NPY_MAGIC):
+        reason = "it is a single NumPy .npy array; load it with numpy.load(path)"
+    else:
+        reason = f"it is not a zip (.npz) archive (it starts with {head[:8]!r})"
+    raise RuntimeError(f"{name} is not a tinygrad_lr checkpoint: {reason}")
+
+
+def load(f: FileLike, map_location: Any = None, weights_only: bool | None = None) -> Any:
+    """Load an object saved by :func:`save`; never runs code from the file.
+
+    Parameters
+    ----------
+    f : str, os.PathLike or binary file object
+        The checkpoint.
+    map_location : optional
+        Accepted for torch compatibility: None or "cpu" (everything is loaded on the CPU).
+    weights_only : bool, optional
+        Accepted for torch compatibility; loading is always "weights only" here.
+
+    Returns
+    -------
+    object
+        The saved object, rebuilt: tensors (with their own memory, dtypes and requires_grad),
+        dicts, lists, tuples and plain values.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    RuntimeError
+        If the file is not a tinygrad_lr checkpoint (a pickle, a torch.save file, a truncated
+        or damaged archive...), naming the file and the reason.
+
+    Examples
+    --------
+    >>> import io
+    >>> import tinygrad_lr as tg
+    >>> buffer = io.BytesIO()
+    >>> tg.save({"w": tg.tensor([1.0, 2.0], dtype=tg.float64), "epoch": 3}, buffer)
+    >>> _ = buffer.seek(0)
+    >>> tg.load(buffer)
+    {'w': tensor([1., 2.], dtype=tinygrad_lr.float64), 'epoch': 3}
+    """
+    if map_location not in (None, "cpu") and str(map_location).split(":")[0] != "cpu":
+        raise RuntimeError(
+            f"map_location={map_location!r}: tinygrad_lr loads everything on the CPU; "
+            "pass map_location='cpu' or leave it out"
+        )
+    name = _name_of(f)
+    if isinstance(f, (str, os.PathLike)):
+        if not os.path.exists(f):
+            raise FileNotFoundError(f"No such file or directory: '{name}' (no checkpoint there)")
+        with open(f, "rb") as file:
+            return _load_from(file, name)
+    return _load_from(f, name)
+
+
+def _load_from(file: BinaryIO, name: str) -> Any:
+    start = file.tell()
+    _refuse_foreign(file.read(8), name)
+    file.seek(start)
+    try:
+        archive = np.load(file, allow_pickle=False)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as error:
+        raise RuntimeError(
+            f"{name} is not a valid tinygrad_lr checkpoint: the archive is truncated or "
+            f"damaged ({error})"
+        ) from None
+    with archive:
+        decoder = _Decoder(archive, name)
+        if _MANIFEST not in archive.files:
+            hint = (
+                " (it looks like a torch.save file, which holds pickled data and is refused)"
+                if any(n.endswith("data.pkl") for n in archive.zip.namelist())
+                else ""
+            )
+            raise RuntimeError(
+                f"{name} is not a tinygrad_lr checkpoint: the archive has no manifest{hint}; "
+                "only files written by tinygrad_lr.save can be loaded"
+            )
+        raw = decoder.read(_MANIFEST)
+        try:
+            manifest = json.loads(raw.tobytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+            raise decoder.corrupt(f"the manifest is not valid JSON ({error})") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise decoder.corrupt("the manifest does not describe a tinygrad_lr checkpoint")
+        if manifest.get("version") != VERSION:
+            raise RuntimeError(
+                f"{name} is a tinygrad_lr checkpoint of format version "
+                f"{manifest.get('version')!r}; this version of tinygrad_lr reads version "
+                f"{VERSION}. Upgrade tinygrad_lr to load it."
+            )
+        try:
+            return decoder.decode(manifest.get("root"))
+        except RecursionError:
+            raise decoder.corrupt("the manifest is nested too deeply") from None
+
+
+__all__ = ["load", "save"]
