@@ -521,3 +521,52 @@ def test_load_csv_reads_the_advertising_table():
     assert X.shape == (200, 3) and y.shape == (200, 1)
     np.testing.assert_allclose(X.numpy()[0], [230.1, 37.8, 69.2], rtol=1e-6)
     assert y.numpy()[0, 0] == pytest.approx(22.1)
+
+
+TUTORIAL_BUILTINS = """
+dataset = data.TensorDataset(features, labels)
+data_iter = data.DataLoader(dataset, batch_size=10, shuffle=False)
+net = nn.Sequential(nn.Linear(2, 1))
+net[0].weight.data.copy_(torch.from_numpy(initial_weight))
+net[0].bias.data.fill_(0)
+loss = nn.MSELoss()
+trainer = torch.optim.SGD(net.parameters(), lr=0.03)
+for epoch in range(3):
+    for X, y in data_iter:
+        l = loss(net(X), y)
+        trainer.zero_grad()
+        l.backward()
+        trainer.step()
+    l = loss(net(features), labels)
+    print(f"epoch {epoch + 1}, loss {l:f}")
+    losses.append(l.item())
+"""
+
+
+def test_the_tutorial_builtins_program_with_a_dataloader_gives_torchs_losses(torch, capsys):
+    """The tutorial's text, run twice with only the imports changed (batches in a fixed order:
+    the two libraries' random generators differ, so shuffled orders would too)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((1000, 2)).astype(np.float32)
+    y = (X @ np.array([[3.0], [-1.2]]) + 2.0 + 0.01 * rng.standard_normal((1000, 1))).astype(
+        np.float32
+    )
+    initial_weight = rng.normal(0, 0.01, (1, 2)).astype(np.float32)
+    results = {}
+    for imports in (
+        "import torch\nfrom torch import nn\nfrom torch.utils import data",
+        "import tinygrad_lr as torch\nfrom tinygrad_lr import nn\n"
+        "from tinygrad_lr.utils import data",
+    ):
+        scope = {"initial_weight": initial_weight, "losses": []}
+        exec(imports, scope)
+        scope["features"], scope["labels"] = (
+            scope["torch"].from_numpy(X),
+            scope["torch"].from_numpy(y),
+        )
+        exec(TUTORIAL_BUILTINS, scope)
+        results[scope["torch"].__name__] = (scope["losses"], capsys.readouterr().out)
+    ours, theirs = results["tinygrad_lr"], results["torch"]
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5)
+    assert ours[1].count("epoch") == 3
+    assert ours[0][-1] < 2e-4

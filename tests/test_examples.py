@@ -203,3 +203,16 @@ def test_manual_and_autograd_gradients_agree(tmp_path):
     assert out["gradcheck"] == "passed"
     assert out["float64_grad_diff"] < 1e-12
     assert sum(line.strip()[:1].isdigit() for line in result.stdout.splitlines()) == 10
+
+
+# ---------------------------------------------------------------------------- builtins
+def test_linear_regression_builtins_generalises_to_the_test_split(tmp_path):
+    result = run("linear_regression_builtins.py", cwd=tmp_path)  # defaults: 3 epochs
+    out = summary(result.stdout)
+    assert "800 training and 200 test examples" in result.stdout
+    assert out["epochs"] == 3 and result.stdout.count("epoch ") == 3
+    np.testing.assert_allclose(out["w"], out["true_w"], atol=0.01)
+    assert out["b"] == pytest.approx(out["true_b"], abs=0.01)
+    # The noise is N(0, 0.01²): a good fit's test MSE is near 1e-4, its MAE near 0.008.
+    assert out["test_mse"] < 3e-4 and out["test_mae"] < 0.015
+    assert out["test_r2"] > 0.999
