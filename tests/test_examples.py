@@ -14,6 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import tinygrad_lr as tg
+from tinygrad_lr.datasets import load_csv
+
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"
 ADVERTISING = Path(__file__).parents[2] / "shared/data/Advertising.csv"
@@ -91,6 +94,16 @@ def test_linear_regression_flags_and_seed(tmp_path):
     np.testing.assert_allclose(first["w"], first["lstsq_w"], atol=0.01)
 
 
+def test_linear_regression_save_writes_what_it_learned(tmp_path):
+    result = run("linear_regression.py", "--save", "model.npz", "--epochs", "2", cwd=tmp_path)
+    out = summary(result.stdout)
+    state = tg.load(tmp_path / "model.npz")
+    assert sorted(state) == ["b", "w"]
+    assert state["w"].shape == (2, 1) and state["b"].shape == (1,)
+    np.testing.assert_allclose(state["w"].numpy()[:, 0], out["w"], atol=1e-4)
+    assert state["b"].item() == pytest.approx(out["b"], abs=1e-4)
+
+
 def test_linear_regression_plot(tmp_path):
     """A PNG when matplotlib is installed; otherwise a message naming the `plot` extra."""
     try:
@@ -145,6 +158,25 @@ def test_linear_regression_csv_fits_the_table_in_its_own_units(tmp_path):
     np.testing.assert_allclose(out["w"], out["lstsq_w"], atol=0.01, rtol=0.05)
     assert out["b"] == pytest.approx(out["lstsq_b"], abs=0.1)
     assert out["rmse"] <= out["lstsq_rmse"] * 1.02
+
+
+def test_linear_regression_save_in_table_units(tmp_path):
+    """With --csv the saved w and b predict from the raw table, as the printed fit does."""
+    write_table(tmp_path / "table.csv")
+    run(
+        "linear_regression.py",
+        "--csv",
+        "table.csv",
+        "--target",
+        "y",
+        "--save",
+        "m.npz",
+        cwd=tmp_path,
+    )
+    state = tg.load(tmp_path / "m.npz")
+    X, y, _ = load_csv(tmp_path / "table.csv", "y")
+    rmse = float(((X @ state["w"] + state["b"] - y) ** 2).mean().sqrt())
+    assert rmse < 0.12  # the noise is N(0, 0.1²)
 
 
 @pytest.mark.skipif(not ADVERTISING.exists(), reason=f"{ADVERTISING} is not on this machine")
@@ -216,3 +248,13 @@ def test_linear_regression_builtins_generalises_to_the_test_split(tmp_path):
     # The noise is N(0, 0.01²): a good fit's test MSE is near 1e-4, its MAE near 0.008.
     assert out["test_mse"] < 3e-4 and out["test_mae"] < 0.015
     assert out["test_r2"] > 0.999
+
+
+def test_linear_regression_builtins_saves_a_loadable_state_dict(tmp_path):
+    from tinygrad_lr import nn
+
+    out = summary(run("linear_regression_builtins.py", "--save", "net.npz", cwd=tmp_path).stdout)
+    net = nn.Linear(2, 1)
+    net.load_state_dict(tg.load(tmp_path / "net.npz"))
+    np.testing.assert_allclose(net.weight.detach().numpy()[0], out["w"], atol=1e-4)
+    assert net.bias.item() == pytest.approx(out["b"], abs=1e-4)
