@@ -830,7 +830,11 @@ class Tensor:
             # Recorded: compute out of place, then let this tensor stand for the result.
             self._check_inplace(function.__name__.lower())
             result = _binary(function, self, other, floating=floating)
+            if result is NotImplemented:
+                return NotImplemented
             self._check_inplace_result(result.dtype, result.shape)
+            if result.dtype is not self.dtype:  # float32 += float64 stays float32, as in torch
+                result = result._cast(self.dtype)
             self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
             return self
         self._check_writeable()
@@ -842,7 +846,9 @@ class Tensor:
         try:
             ufunc(self._data, value, out=self._data, casting="same_kind")
         except ValueError:
-            shape = np.broadcast_shapes(self._data.shape, np.shape(value))
+            op, shape_value = function.__name__.lower(), np.shape(value)
+            _raise_if_not_broadcastable(op, self._data.shape, shape_value)
+            shape = np.broadcast_shapes(self._data.shape, shape_value)
             self._check_inplace_result(self.dtype, shape)
             raise
         return self
@@ -890,18 +896,23 @@ class Tensor:
     def _overwrite(self, what: str, values: Any) -> Tensor:
         """Replace every element (zero_, fill_, copy_, normal_, uniform_)."""
         self._check_inplace(what)
-        if _grad_state.enabled and self.grad_fn is not None:
-            raise RuntimeError(
-                f"{what} on a tensor computed by a recorded operation is not supported; "
-                "do it under no_grad() or on .detach()"
-            )
-        self._check_writeable()
+        values_require_grad = isinstance(values, Tensor) and values._requires_grad
+        recorded = _grad_state.enabled and (self._requires_grad or values_require_grad)
+        if not recorded:
+            self._check_writeable()
         try:
-            np.copyto(self._data, values, casting="same_kind")
+            if recorded:
+                # As for +=: computed as a new array by a recorded op (gradients flow to the
+                # source of copy_), which this tensor then stands for.
+                result = _ops.Copy.apply(self, values)
+                self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
+            else:
+                np.copyto(self._data, _data_of(values), casting="same_kind")
         except (ValueError, TypeError) as error:
+            source = np.asarray(_data_of(values))
             raise RuntimeError(
-                f"{what}: cannot write values of shape {np.shape(values)} and dtype "
-                f"{np.asarray(values).dtype} into a tensor of shape {tuple(self.shape)} and dtype "
+                f"{what}: cannot write values of shape {source.shape} and dtype "
+                f"{source.dtype} into a tensor of shape {tuple(self.shape)} and dtype "
                 f"{self.dtype} ({error})"
             ) from None
         return self
@@ -910,13 +921,18 @@ class Tensor:
         """Set every element to 0, in place (``w.grad.zero_()``)."""
         return self._overwrite("zero_", 0)
 
-    def fill_(self, value: float) -> Tensor:
-        """Set every element to ``value``, in place."""
-        return self._overwrite("fill_", value.item() if isinstance(value, Tensor) else value)
+    def fill_(self, value: float | Tensor) -> Tensor:
+        """Set every element to ``value`` (a number or a 0-d tensor), in place."""
+        if isinstance(value, Tensor) and value.ndim != 0:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value.ndim} dimensions; use copy_ to copy a tensor's values"
+            )
+        return self._overwrite("fill_", value)
 
     def copy_(self, src: Tensor | np.ndarray) -> Tensor:
         """Copy ``src``'s values (broadcast to this shape) into this tensor, in place."""
-        return self._overwrite("copy_", src._data if isinstance(src, Tensor) else src)
+        return self._overwrite("copy_", src)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with samples of N(mean, std²), in place."""

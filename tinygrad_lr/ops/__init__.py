@@ -8,10 +8,11 @@ Every forward works on NumPy arrays; every backward returns one gradient per arg
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .linalg import MatMul
 from .reduce import Mean, Sum
-from .shape import Cast, Cat, Clone, Index, Reshape, Stack, Transpose
+from .shape import Cast, Cat, Clone, Copy, Index, Reshape, Stack, Transpose
 from .unary import Abs, Exp, Log, ReLU, Sigmoid, Sqrt, Tanh
 
 __all__ = [
-    "Abs", "Add", "Cast", "Cat", "Clone", "Div", "Exp", "Index", "Log", "MatMul", "Mean", "Mul",
-    "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Sqrt", "Stack", "Sub", "Sum", "Tanh", "Transpose",
+    "Abs", "Add", "Cast", "Cat", "Clone", "Copy", "Div", "Exp", "Index", "Log", "MatMul", "Mean",
+    "Mul", "Neg", "Pow", "ReLU", "Reshape", "Sigmoid", "Sqrt", "Stack", "Sub", "Sum", "Tanh",
+    "Transpose",
 ]  # fmt: skip

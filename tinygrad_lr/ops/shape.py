@@ -98,6 +98,24 @@ class Clone(Function):
         return g
 
 
+class Copy(Function):
+    """out = src's values, broadcast to a's shape and dtype (``a.copy_(src)``, ``a.fill_(v)``);
+    da = 0 (a's old values are overwritten),  dsrc = g (summed back to src's shape)."""
+
+    @staticmethod
+    def forward(ctx, a, src):
+        ctx.src_dtype = getattr(src, "dtype", None)
+        out = np.empty_like(a)
+        np.copyto(out, src, casting="same_kind")
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        da = np.zeros_like(g) if ctx.needs_input_grad[0] else None
+        dsrc = g.astype(ctx.src_dtype, copy=False) if ctx.needs_input_grad[1] else None
+        return da, dsrc
+
+
 class Cast(Function):
     """out = a converted to another dtype;  da = g converted back to a's dtype."""
 
