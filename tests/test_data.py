@@ -357,6 +357,8 @@ def test_data_iter_covers_each_example_once_in_random_order():
     assert first == [b[1].tolist() for b in data_iter(3, X, y)]
     with pytest.raises(ValueError, match="10 rows but labels have 9"):
         next(data_iter(3, X, y[:9]))
+    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
+        next(data_iter(0, X, y))
 
 
 def test_train_test_split_sizes_and_pairing():

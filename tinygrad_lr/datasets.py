@@ -90,6 +90,12 @@ def data_iter(
     >>> [tuple(Xb.shape) for Xb, yb in data_iter(2, X, y)]
     [(2, 2), (2, 2), (1, 2)]
     """
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
+        raise ValueError(f"data_iter: batch_size must be a positive int, got {batch_size!r}")
     num_examples = len(features)
     if len(labels) != num_examples:
         raise ValueError(
