@@ -383,3 +383,17 @@ def test_builtins_tutorial_gives_torchs_losses(torch, use_module_loss):
     # And it learned: the true parameters are w = (2, -3.4), b = 4.2.
     np.testing.assert_allclose(ours[1].numpy(), [[2.0, -3.4]], atol=0.01)
     np.testing.assert_allclose(ours[2].numpy(), [4.2], atol=0.01)
+
+
+def test_named_parameters_keep_their_names_as_in_torch(torch):
+    ours = optim.SGD(nn.Linear(2, 1).named_parameters(), lr=0.1)
+    theirs = torch.optim.SGD(torch.nn.Linear(2, 1).named_parameters(), lr=0.1)
+    assert ours.param_groups[0]["param_names"] == ["weight", "bias"]
+    torch_only = {"foreach", "differentiable", "fused"}
+    expected = [
+        {k: v for k, v in g.items() if k not in torch_only}
+        for g in theirs.state_dict()["param_groups"]
+    ]
+    assert ours.state_dict()["param_groups"] == expected
+    with pytest.raises(ValueError, match="with/without names"):
+        ours.add_param_group({"params": [tg.ones(1, requires_grad=True)]})

@@ -17,7 +17,7 @@ from typing import Any
 from ..grad_mode import enable_grad
 from ..tensor import Tensor
 
-ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 
 
 class Optimizer:
@@ -25,9 +25,10 @@ class Optimizer:
 
     Parameters
     ----------
-    params : iterable of Tensor, or iterable of dict
-        The tensors to optimize, or groups: dicts with a ``"params"`` entry and settings that
-        override ``defaults`` for that group.
+    params : iterable of Tensor, of (name, Tensor) pairs, or of dict
+        The tensors to optimize (``model.parameters()``, or ``model.named_parameters()`` to
+        keep the names in ``"param_names"``), or groups: dicts with a ``"params"`` entry and
+        settings that override ``defaults`` for that group.
     defaults : dict
         The settings of every group that does not set them itself.
 
@@ -82,6 +83,15 @@ class Optimizer:
             )
         else:
             params = list(params)
+        group: dict[str, Any] = {}
+        if params and all(isinstance(p, tuple) and len(p) == 2 for p in params):
+            # Named parameters, as model.named_parameters() yields them: the names are kept.
+            group["param_names"] = [name for name, _ in params]
+            params = [param for _, param in params]
+        if self.param_groups and ("param_names" in group) != (
+            "param_names" in self.param_groups[0]
+        ):
+            raise ValueError("all optimizer param groups should be with/without names.")
         for param in params:
             if not isinstance(param, Tensor):
                 raise TypeError(
@@ -93,7 +103,7 @@ class Optimizer:
                     "can't optimize a non-leaf Tensor; optimize the leaf it was computed from, "
                     "or detach it and call requires_grad_() to make a new leaf"
                 )
-        group = {"params": params}
+        group = {"params": params, **group}
         for name, default in self.defaults.items():
             group[name] = param_group.get(name, default)
         # Settings the optimizer does not know are kept, as torch keeps them.
@@ -227,6 +237,8 @@ class Optimizer:
                 state[key] = copy.deepcopy(values)
         for group, saved in zip(self.param_groups, saved_groups):
             saved["params"] = group["params"]
+            if "param_names" in group and "param_names" not in saved:
+                saved["param_names"] = group["param_names"]
         self.param_groups = saved_groups
         self.state = state
 
