@@ -63,16 +63,16 @@ def sum_to_shape(
     >>> sum_to_shape(np.ones((10, 1)), (1,), None, 1)
     array([10.])
     """
-    try:
-        if np.broadcast_shapes(shape, grad.shape) != grad.shape:
-            raise ValueError
-    except ValueError:
+    leading = grad.ndim - len(shape)
+    # Checked by hand: np.broadcast_shapes would cost more than the sum itself on small arrays.
+    if leading < 0 or any(
+        size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[leading:])
+    ):
         name = node.name() if node is not None else "backward"
         raise RuntimeError(
             f"{name} returned a gradient of shape {grad.shape} for input {index}, which has shape "
             f"{shape}; a gradient must have the input's shape or a shape it broadcasts to"
-        ) from None
-    leading = grad.ndim - len(shape)
+        )
     stretched = tuple(
         leading + i for i, size in enumerate(shape) if size == 1 and grad.shape[leading + i] != 1
     )
@@ -150,7 +150,7 @@ def run_backward(
             if parent is None or input_grad is None:
                 continue
             shape = node.input_shapes[index]
-            if input_grad.shape != shape:
+            if input_grad.shape != shape:  # only the gradient of a broadcast operand is summed
                 input_grad = sum_to_shape(input_grad, shape, node, index)
             if isinstance(parent, Tensor):
                 deliver_to_leaf(parent, input_grad)

@@ -30,12 +30,12 @@ class MatMul(Function):
         da = db = None
         if ctx.needs_input_grad[0]:
             b2 = b[:, None] if b.ndim == 1 else b
-            da = g @ np.swapaxes(b2, -1, -2)
+            da = g @ b2.swapaxes(-1, -2)
             if a.ndim == 1:
                 da = da[..., 0, :]
         if ctx.needs_input_grad[1]:
             a2 = a[None, :] if a.ndim == 1 else a
-            db = np.swapaxes(a2, -1, -2) @ g
+            db = a2.swapaxes(-1, -2) @ g
             if b.ndim == 1:
                 db = db[..., 0]
         return da, db
