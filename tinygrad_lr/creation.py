@@ -55,7 +55,8 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
-            "sourceTensor.clone().detach() rather than tinygrad_lr.tensor(sourceTensor).",
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+            "rather than tinygrad_lr.tensor(sourceTensor).",
             UserWarning,
             stacklevel=2,
         )

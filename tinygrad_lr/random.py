@@ -185,7 +185,11 @@ def normal(
 
 
 def randint(
-    *args: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None
+    *args: Any,
+    size: Any = None,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    requires_grad: bool = False,
 ) -> Any:
     """Random integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
 
@@ -207,10 +211,12 @@ def randint(
         raise TypeError("randint needs a size, e.g. randint(0, 10, (3,))")
     dtype = dtypes.to_dtype(dtype) or dtypes.int64
     array = _rng(generator).integers(low, high, _shape((size,)))
-    return _finish(array, dtype, False)
+    return _finish(array, dtype, requires_grad)
 
 
-def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None) -> Any:
+def randperm(
+    n: int, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False
+) -> Any:
     """A random permutation of 0 .. n-1 (int64).
 
     Examples
@@ -220,4 +226,4 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None) -
     [0, 1, 2, 3]
     """
     dtype = dtypes.to_dtype(dtype) or dtypes.int64
-    return _finish(_rng(generator).permutation(int(n)), dtype, False)
+    return _finish(_rng(generator).permutation(int(n)), dtype, requires_grad)
