@@ -128,15 +128,20 @@ def public_names(module: Any) -> dict[str, Any]:
     import types
 
     names = getattr(module, "__all__", None)
+    listed = names is not None
     if names is None:
         names = [n for n in vars(module) if not n.startswith("_")]
+    package = hasattr(module, "__path__")
     result = {}
     for name in names:
         obj = getattr(module, name)
         if isinstance(obj, types.ModuleType):
             continue
         home = getattr(obj, "__module__", None) if callable(obj) else type(obj).__module__
-        if isinstance(home, str) and home.split(".")[0] == "tinygrad_lr":
+        if not isinstance(home, str) or home.split(".")[0] != "tinygrad_lr":
+            continue
+        # Without __all__, a plain module exports what it defines, not what it imports.
+        if listed or package or home == module.__name__:
             result[name] = obj
     return result
 

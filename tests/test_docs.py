@@ -8,6 +8,7 @@ page, with the repository root as the working directory (docs/build_outputs.py d
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -269,3 +270,151 @@ def test_code_inside_blocks_and_code_spans_is_not_read_as_links(tmp_path):
 def test_slugs_follow_the_code_host_and_mkdocs():
     assert build.github_slug("Mean vs sum: the learning rate") == "mean-vs-sum-the-learning-rate"
     assert build.mkdocs_slug("Mean vs sum: the learning rate") == "mean-vs-sum-the-learning-rate"
+
+
+# ---------------------------------------------------------------------------------- the pages
+DOCS = ROOT / "docs"
+
+
+def _section(text: str, heading: str) -> str:
+    """The part of a page from a '## heading' line to the next '## ' heading."""
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _link_targets(page: Path, text: str) -> set[Path]:
+    return {
+        (page.parent / m["target"].partition("#")[0]).resolve()
+        for m in build._LINK.finditer(text)
+        if not re.match(r"^[a-z]+:", m["target"])
+    }
+
+
+def test_the_source_map_lists_every_module_file_and_no_other():
+    index = DOCS / "index.md"
+    mapped = {
+        p
+        for p in _link_targets(index, _section(index.read_text(), "Map of the source"))
+        if (ROOT / "tinygrad_lr") in p.parents and p.suffix == ".py"
+    }
+    files = {p.resolve() for p in (ROOT / "tinygrad_lr").rglob("*.py")}
+    names = lambda paths: sorted(p.relative_to(ROOT).as_posix() for p in paths)  # noqa: E731
+    if files - mapped:
+        pytest.fail(f"docs/index.md's map does not list {names(files - mapped)}", pytrace=False)
+    if mapped - files:
+        pytest.fail(f"docs/index.md's map lists missing files {names(mapped - files)}")
+
+
+def _bash_blocks(page: Path) -> list[str]:
+    blocks, _ = build.parse_blocks(page.read_text(), build.display_name(page))
+    return [b.code for b in blocks if b.language == "bash"]
+
+
+def test_the_index_shows_the_readme_s_two_commands():
+    assert _bash_blocks(DOCS / "index.md")[0] == _bash_blocks(ROOT / "README.md")[0]
+
+
+def _nav_pages() -> list[str]:
+    text = (ROOT / "mkdocs.yml").read_text()
+    nav = text[text.index("\nnav:") : text.index("\nhooks:")]
+    return re.findall(r":\s*([\w/.-]+\.md)\s*$", nav, re.MULTILINE)
+
+
+def test_every_page_is_in_the_index_and_the_site_navigation():
+    pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
+    nav = _nav_pages()
+    if sorted(nav) != sorted(pages):
+        pytest.fail(
+            f"mkdocs.yml's nav must list exactly the pages of docs/: missing "
+            f"{sorted(set(pages) - set(nav))}, not found {sorted(set(nav) - set(pages))}",
+            pytrace=False,
+        )
+    linked = {
+        p.relative_to(DOCS).as_posix()
+        for p in _link_targets(DOCS / "index.md", (DOCS / "index.md").read_text())
+        if DOCS in p.parents
+    }
+    assert not pages - linked - {"index.md"}, f"docs/index.md links to none of {pages - linked}"
+    assert "docs/index.md" in (ROOT / "README.md").read_text(), "README.md links to the docs"
+
+
+def test_the_math_page_gives_every_op_s_backward_rule():
+    import tinygrad_lr.ops
+
+    text = _section((DOCS / "math.md").read_text(), "Every built-in operation's backward rule")
+    rows = set(re.findall(r"^\| \[`(\w+)`\]", text, re.MULTILINE))
+    ops = set(tinygrad_lr.ops.__all__)
+    if ops - rows:
+        pytest.fail(f"docs/math.md has no backward rule for {sorted(ops - rows)}", pytrace=False)
+    if rows - ops:
+        pytest.fail(f"docs/math.md has rules for unknown ops {sorted(rows - ops)}", pytrace=False)
+
+
+def _pytorch_tables() -> dict[str, dict[str, str]]:
+    """docs/pytorch.md's tables: namespace -> {name: torch cell}."""
+    text = _section((DOCS / "pytorch.md").read_text(), "Every public name")
+    tables: dict[str, dict[str, str]] = {}
+    namespace = None
+    for line in text.splitlines():
+        heading = re.match(r"^### `([\w.]+)`", line)
+        if heading:
+            namespace = heading[1]
+            tables[namespace] = {}
+        row = re.match(r"^\| `(\w+)` \| ([^|]*) \|", line)
+        if row and namespace:
+            tables[namespace][row[1]] = row[2].strip()
+    return tables
+
+
+def test_the_pytorch_page_lists_every_public_name():
+    from helpers import api_namespaces, public_names
+
+    import tinygrad_lr as tg
+
+    tables = _pytorch_tables()
+    expected = {m.__name__: set(public_names(m)) for m in api_namespaces() if public_names(m)}
+    expected["tinygrad_lr.Tensor"] = {n for n in dir(tg.Tensor) if not n.startswith("_")}
+    problems = []
+    for namespace, names in sorted(expected.items()):
+        listed = set(tables.get(namespace, {}))
+        if names - listed:
+            problems.append(f"{namespace}: not in docs/pytorch.md: {sorted(names - listed)}")
+        if listed - names:
+            problems.append(f"{namespace}: listed but not public: {sorted(listed - names)}")
+    for namespace in sorted(set(tables) - set(expected)):
+        problems.append(f"docs/pytorch.md has a table for {namespace}, which has no public names")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _torch_object(dotted: str) -> object:
+    """``torch.a.b.C`` as an attribute chain, importing the longest module prefix first
+    (``torch.autograd.gradcheck`` is a function attribute but also a module)."""
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for part in parts[split:]:
+            obj = getattr(obj, part, None)
+        if obj is not None:
+            return obj
+    return None
+
+
+def test_the_pytorch_page_names_torch_counterparts_that_exist(torch):
+    problems = []
+    for namespace, rows in _pytorch_tables().items():
+        for name, cell in rows.items():
+            if cell == "—":
+                continue
+            match = re.fullmatch(r"`(torch(?:\.\w+)*)`", cell)
+            if not match:
+                problems.append(f"{namespace}.{name}: torch cell {cell!r} is not `torch.x` or —")
+                continue
+            if _torch_object(match[1]) is None:
+                problems.append(f"{namespace}.{name}: {match[1]} does not exist in torch")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
