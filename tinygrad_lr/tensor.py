@@ -691,7 +691,11 @@ class Tensor:
         >>> tg.ones(2, 3).sum(dim=1)
         tensor([3., 3.])
         """
-        return _ops.Sum.apply(self, _normalize_dims(dim, self.ndim), keepdim)
+        source = self
+        if self._data.dtype.kind in "biu":
+            # torch sums bools and integers as int64 (NumPy gives uint64 for unsigned ones).
+            source = self._cast(dtypes.int64)
+        return _ops.Sum.apply(source, _normalize_dims(dim, self.ndim), keepdim)
 
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
         """Mean over ``dim`` (an int or a tuple; all dimensions by default); floats only.
@@ -1008,7 +1012,10 @@ def _raise_if_not_broadcastable(
     ndim = max(len(shape_a), len(shape_b))
     padded_a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
     padded_b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
-    for dim, (size_a, size_b) in enumerate(zip(padded_a, padded_b)):
+    # Last dimension first: broadcasting aligns shapes from the right, and torch reports the
+    # first clash it meets that way.
+    for dim in reversed(range(ndim)):
+        size_a, size_b = padded_a[dim], padded_b[dim]
         if size_a != size_b and 1 not in (size_a, size_b):
             raise RuntimeError(
                 f"{op}: the size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
