@@ -14,7 +14,16 @@ from ..autograd.function import Function
 
 
 class Add(Function):
-    """out = a + b;  da = g,  db = g."""
+    """out = a + b;  da = g,  db = g.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+    >>> Add.apply(a, b).sum().backward()  # a + b; b was broadcast, so its two gradients add up
+    >>> a.grad, b.grad
+    (tensor([1., 1.]), tensor([2.]))
+    """
 
     @staticmethod
     def forward(ctx, a, b):
@@ -26,7 +35,16 @@ class Add(Function):
 
 
 class Sub(Function):
-    """out = a - b;  da = g,  db = -g."""
+    """out = a - b;  da = g,  db = -g.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a, b = tg.tensor([5.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+    >>> Sub.apply(a, b).backward()  # a - b
+    >>> a.grad, b.grad
+    (tensor([1.]), tensor([-1.]))
+    """
 
     @staticmethod
     def forward(ctx, a, b):
@@ -38,7 +56,16 @@ class Sub(Function):
 
 
 class Neg(Function):
-    """out = -a;  da = -g."""
+    """out = -a;  da = -g.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.tensor([2.0], requires_grad=True)
+    >>> Neg.apply(a).backward()  # -a
+    >>> a.grad
+    tensor([-1.])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -50,7 +77,16 @@ class Neg(Function):
 
 
 class Mul(Function):
-    """out = a * b;  da = g * b,  db = g * a."""
+    """out = a * b;  da = g * b,  db = g * a.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a, b = tg.tensor([2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+    >>> Mul.apply(a, b).backward()  # a * b
+    >>> a.grad, b.grad
+    (tensor([3.]), tensor([2.]))
+    """
 
     @staticmethod
     def forward(ctx, a, b):
@@ -66,7 +102,16 @@ class Mul(Function):
 
 
 class Div(Function):
-    """out = a / b;  da = g / b,  db = -g * a / b² = -g * out / b."""
+    """out = a / b;  da = g / b,  db = -g * a / b² = -g * out / b.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a, b = tg.tensor([6.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+    >>> Div.apply(a, b).backward()  # a / b = 2: da = 1/3, db = -2/3
+    >>> a.grad, b.grad
+    (tensor([0.3333]), tensor([-0.6667]))
+    """
 
     @staticmethod
     def forward(ctx, a, b):
@@ -83,7 +128,16 @@ class Div(Function):
 
 
 class Pow(Function):
-    """out = a ** p for a number p;  da = g * p * a ** (p - 1)."""
+    """out = a ** p for a number p;  da = g * p * a ** (p - 1).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.tensor([3.0], requires_grad=True)
+    >>> Pow.apply(a, 2).backward()  # a ** 2
+    >>> a.grad
+    tensor([6.])
+    """
 
     @staticmethod
     def forward(ctx, a, p):

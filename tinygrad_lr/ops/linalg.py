@@ -13,6 +13,14 @@ class MatMul(Function):
     A 1-D ``a`` acts as a row (1, n) and a 1-D ``b`` as a column (n, 1), whose added dimension is
     dropped from the result; backward adds it back to ``g`` so that the 2-D rule serves all cases.
     Batch dimensions broadcast, and the engine sums their gradients back.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a, b = tg.ones(2, 3, requires_grad=True), tg.ones(3, 1, requires_grad=True)
+    >>> MatMul.apply(a, b).sum().backward()  # a @ b; db = aᵀ @ ones(2, 1)
+    >>> b.grad.reshape(-1)
+    tensor([2., 2., 2.])
     """
 
     @staticmethod

@@ -17,7 +17,17 @@ def _spread(g, ctx):
 
 
 class Sum(Function):
-    """out = Σᵢ aᵢ over ``dim`` (all by default);  daᵢ = g for every i."""
+    """out = Σᵢ aᵢ over ``dim`` (all by default);  daᵢ = g for every i.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.ones(2, 3, requires_grad=True)
+    >>> Sum.apply(a, (1,), False).backward(tg.tensor([1.0, 2.0]))  # a.sum(dim=1)
+    >>> a.grad
+    tensor([[1., 1., 1.],
+            [2., 2., 2.]])
+    """
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):
@@ -30,7 +40,16 @@ class Sum(Function):
 
 
 class Mean(Function):
-    """out = (1/N) Σᵢ aᵢ over ``dim``;  daᵢ = g / N."""
+    """out = (1/N) Σᵢ aᵢ over ``dim``;  daᵢ = g / N.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.ones(4, requires_grad=True)
+    >>> Mean.apply(a, None, False).backward()  # a.mean()
+    >>> a.grad
+    tensor([0.2500, 0.2500, 0.2500, 0.2500])
+    """
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):

@@ -12,7 +12,16 @@ from ..autograd.function import Function
 
 
 class Exp(Function):
-    """out = eˣ;  da = g * eˣ = g * out."""
+    """out = eˣ;  da = g * eˣ = g * out.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.zeros(1, requires_grad=True)
+    >>> Exp.apply(a).backward()  # a.exp()
+    >>> a.grad
+    tensor([1.])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -27,7 +36,16 @@ class Exp(Function):
 
 
 class Log(Function):
-    """out = ln a;  da = g / a."""
+    """out = ln a;  da = g / a.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.tensor([2.0], requires_grad=True)
+    >>> Log.apply(a).backward()  # a.log()
+    >>> a.grad
+    tensor([0.5000])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -41,7 +59,16 @@ class Log(Function):
 
 
 class Abs(Function):
-    """out = |a|;  da = g * sign(a)  (0 at a = 0, as in torch)."""
+    """out = |a|;  da = g * sign(a)  (0 at a = 0, as in torch).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> Abs.apply(a).sum().backward()  # a.abs()
+    >>> a.grad
+    tensor([-1.,  0.,  1.])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -55,7 +82,16 @@ class Abs(Function):
 
 
 class Sqrt(Function):
-    """out = √a;  da = g / (2√a) = g / (2 * out)."""
+    """out = √a;  da = g / (2√a) = g / (2 * out).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.tensor([4.0], requires_grad=True)
+    >>> Sqrt.apply(a).backward()  # a.sqrt()
+    >>> a.grad
+    tensor([0.2500])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -70,7 +106,16 @@ class Sqrt(Function):
 
 
 class ReLU(Function):
-    """out = max(a, 0);  da = g where a > 0, else 0  (0 at a = 0, as in torch)."""
+    """out = max(a, 0);  da = g where a > 0, else 0  (0 at a = 0, as in torch).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.tensor([-1.0, 2.0], requires_grad=True)
+    >>> ReLU.apply(a).sum().backward()  # a.relu()
+    >>> a.grad
+    tensor([0., 1.])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -85,7 +130,16 @@ class ReLU(Function):
 
 
 class Sigmoid(Function):
-    """out = 1 / (1 + e⁻ᵃ);  da = g * out * (1 - out)."""
+    """out = 1 / (1 + e⁻ᵃ);  da = g * out * (1 - out).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.zeros(1, requires_grad=True)
+    >>> Sigmoid.apply(a).backward()  # a.sigmoid(): out = 0.5
+    >>> a.grad
+    tensor([0.2500])
+    """
 
     @staticmethod
     def forward(ctx, a):
@@ -101,7 +155,16 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
-    """out = tanh a;  da = g * (1 - out²)."""
+    """out = tanh a;  da = g * (1 - out²).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> a = tg.zeros(1, requires_grad=True)
+    >>> Tanh.apply(a).backward()  # a.tanh()
+    >>> a.grad
+    tensor([1.])
+    """
 
     @staticmethod
     def forward(ctx, a):
