@@ -56,7 +56,13 @@ DEFAULT_INT = int64
 
 
 def from_numpy_dtype(numpy_dtype: np.dtype) -> DType:
-    """The DType for a NumPy dtype; a TypeError names the unsupported one."""
+    """The DType for a NumPy dtype; a TypeError names the unsupported one.
+
+    Examples
+    --------
+    >>> from_numpy_dtype(np.dtype(np.float32))
+    tinygrad_lr.float32
+    """
     try:
         return _BY_NUMPY[numpy_dtype]
     except KeyError:
@@ -68,7 +74,13 @@ def from_numpy_dtype(numpy_dtype: np.dtype) -> DType:
 
 
 def to_dtype(dtype: DType | str | np.dtype | type | None) -> DType | None:
-    """Accept a DType, its name ("float32") or a NumPy dtype; None stays None."""
+    """Accept a DType, its name ("float32") or a NumPy dtype; None stays None.
+
+    Examples
+    --------
+    >>> to_dtype("double"), to_dtype(float), to_dtype(np.int32)
+    (tinygrad_lr.float64, tinygrad_lr.float32, tinygrad_lr.int32)
+    """
     if dtype is None or isinstance(dtype, DType):
         return dtype
     if isinstance(dtype, str):

@@ -68,12 +68,28 @@ def manual_seed(seed: int) -> Generator:
 
 
 def initial_seed() -> int:
-    """The seed of the default generator."""
+    """The seed of the default generator.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> _ = tg.manual_seed(7)
+    >>> tg.initial_seed()
+    7
+    """
     return default_generator.initial_seed()
 
 
 def seed() -> int:
-    """Reseed the default generator from the operating system's entropy."""
+    """Reseed the default generator from the operating system's entropy.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> new_seed = tg.seed()
+    >>> tg.initial_seed() == new_seed
+    True
+    """
     return default_generator.seed()
 
 

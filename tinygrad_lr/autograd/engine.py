@@ -102,6 +102,16 @@ def run_backward(
     that called ``retain_grad()``). With ``inputs``, nothing is accumulated: the gradients of
     those tensors are returned instead (this is :func:`tinygrad_lr.autograd.grad`).
     Unless ``retain_graph``, each node frees its saved arrays once used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tinygrad_lr as tg
+    >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> loss = (w * w).sum()
+    >>> run_backward(loss, np.ones((), dtype=np.float32))  # what loss.backward() does
+    >>> w.grad
+    tensor([2., 4.])
     """
     captured: list[np.ndarray | None] | None = None
     leaf_slots: dict[int, int] = {}
