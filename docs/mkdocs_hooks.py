@@ -24,6 +24,7 @@ _SOURCE_DIR = "source"
 _STYLE = (
     "<style>.source-listing pre{line-height:1.35;font-size:.85em}"
     ".source-listing a.n{display:inline-block;width:3.2em;color:#999;text-decoration:none}"
+    ".source-listing span{scroll-margin-top:5em}"
     ".source-listing span:target{background:#fff3a8}</style>"
 )
 
