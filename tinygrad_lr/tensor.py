@@ -58,8 +58,10 @@ def _parse_shape(args: tuple[Any, ...], what: str = "shape") -> tuple[int, ...]:
 
 def _normalize_dim(dim: int, ndim: int) -> int:
     """A dimension index in range(ndim); negative counts from the end. IndexError as torch."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int (or a tuple of ints), not {type(dim).__name__}")
     low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not low <= dim <= high:
+    if not low <= dim <= high:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
         )
@@ -77,6 +79,12 @@ def _normalize_dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
     if len(set(normalized)) != len(normalized):
         raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")
     return normalized
+
+
+def _check_keepdim(keepdim: Any) -> bool:
+    if not isinstance(keepdim, (bool, np.bool_)):
+        raise TypeError(f"argument 'keepdim' must be bool, not {type(keepdim).__name__}")
+    return bool(keepdim)
 
 
 class Tensor:
@@ -101,7 +109,13 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
-        array = np.array(data.detach()._data if isinstance(data, Tensor) else data)
+        try:
+            array = np.array(data.detach()._data if isinstance(data, Tensor) else data)
+        except ValueError:
+            raise ValueError(
+                "Tensor() needs rectangular data: every row of a nested list must have the "
+                "same length"
+            ) from None
         if array.dtype.kind not in "biuf":
             raise TypeError(f"Tensor() needs numeric data, got {type(data).__name__}")
         self._data = array.astype(np.float32)
@@ -517,8 +531,10 @@ class Tensor:
             raise TypeError(f"pow: the exponent must be a number, got {type(exponent).__name__}")
         exponent = exponent.item() if isinstance(exponent, np.generic) else exponent
         base = self
-        if dtypes.result_type(self, exponent) is not self.dtype:
-            base = self._cast(dtypes.result_type(self, exponent))
+        if self._data.dtype.kind != "f":  # a number never changes a floating tensor's dtype
+            dtype = dtypes.result_type(self, exponent)
+            if dtype is not self.dtype:
+                base = self._cast(dtype)
         return _ops.Pow.apply(base, exponent)
 
     def __pow__(self, exponent: Any) -> Tensor:
@@ -587,8 +603,18 @@ class Tensor:
 
     # ------------------------------------------------------------------ comparisons
     def _compare(self, ufunc: np.ufunc, other: Any) -> Tensor:
-        value = other._data if isinstance(other, Tensor) else other
-        return Tensor._make(np.asarray(ufunc(self._data, value)))
+        if isinstance(other, Tensor):
+            value = other._data
+        elif isinstance(other, (*_NUMBER_TYPES, np.ndarray)):
+            value = other
+        else:  # Python then raises its TypeError ("'<' not supported between ...")
+            return NotImplemented
+        try:
+            return Tensor._make(np.asarray(ufunc(self._data, value)))
+        except ValueError:
+            op = _COMPARISON_NAMES.get(ufunc.__name__, ufunc.__name__)
+            _raise_if_not_broadcastable(op, self._data.shape, np.shape(value))
+            raise
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(np.less, other)
@@ -625,7 +651,15 @@ class Tensor:
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """True when every element is close to ``other``'s."""
-        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol))
+        if not isinstance(other, Tensor):
+            raise TypeError(
+                f"allclose(): argument 'other' must be Tensor, not {type(other).__name__}"
+            )
+        try:
+            return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol))
+        except ValueError:
+            _raise_if_not_broadcastable("allclose", self._data.shape, other._data.shape)
+            raise
 
     def any(self) -> Tensor:
         """True if any element is nonzero."""
@@ -695,7 +729,7 @@ class Tensor:
         if self._data.dtype.kind in "biu":
             # torch sums bools and integers as int64 (NumPy gives uint64 for unsigned ones).
             source = self._cast(dtypes.int64)
-        return _ops.Sum.apply(source, _normalize_dims(dim, self.ndim), keepdim)
+        return _ops.Sum.apply(source, _normalize_dims(dim, self.ndim), _check_keepdim(keepdim))
 
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
         """Mean over ``dim`` (an int or a tuple; all dimensions by default); floats only.
@@ -711,7 +745,7 @@ class Tensor:
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
                 f"point or complex dtype. Got: {self.dtype}; use x.float().mean()"
             )
-        return _ops.Mean.apply(self, _normalize_dims(dim, self.ndim), keepdim)
+        return _ops.Mean.apply(self, _normalize_dims(dim, self.ndim), _check_keepdim(keepdim))
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
@@ -725,11 +759,11 @@ class Tensor:
         """
         new_shape = _parse_shape(shape)
         try:
+            if min(new_shape, default=0) < -1:  # NumPy would read any negative size as -1
+                raise ValueError
             return _ops.Reshape.apply(self, new_shape)
         except ValueError:
-            raise RuntimeError(
-                f"shape '{list(new_shape)}' is invalid for input of size {self._data.size}"
-            ) from None
+            raise _reshape_error(new_shape, self._data.size) from None
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
         """Same as :meth:`reshape` (NumPy decides whether memory is shared)."""
@@ -793,7 +827,11 @@ class Tensor:
         return self.transpose(0, 1) if self.ndim == 2 else self
 
     def __getitem__(self, key: Any) -> Tensor:
-        return _ops.Index.apply(self, _index_key(key))
+        key = _index_key(key)
+        try:
+            return _ops.Index.apply(self, key)
+        except (IndexError, ValueError, TypeError):
+            raise _index_error(self._data.shape, key) from None
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value_requires_grad = isinstance(value, Tensor) and value._requires_grad
@@ -805,7 +843,20 @@ class Tensor:
                 "under no_grad()"
             )
         self._check_writeable()
-        self._data[_index_key(key)] = value._data if isinstance(value, Tensor) else value
+        key = _index_key(key)
+        source = value._data if isinstance(value, Tensor) else value
+        try:
+            self._data[key] = source
+        except (IndexError, ValueError, TypeError) as error:
+            try:
+                target = self._data[key].shape
+            except (IndexError, ValueError, TypeError):
+                raise _index_error(self._data.shape, key) from None
+            _raise_if_not_assignable(target, np.shape(source))
+            raise TypeError(
+                f"index assignment: cannot write a {type(value).__name__} into a tensor of dtype "
+                f"{self.dtype} ({error})"
+            ) from None
 
     # ------------------------------------------------------------------ in-place
     def _check_inplace(self, what: str) -> None:
@@ -842,11 +893,16 @@ class Tensor:
             self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
             return self
         self._check_writeable()
-        result_dtype = dtypes.result_type(self, other)
-        if floating and not result_dtype.is_floating_point:
-            result_dtype = dtypes.DEFAULT_FLOAT
-        self._check_inplace_result(result_dtype, None)
         value = other._data if isinstance(other, Tensor) else other
+        # The optimizer's case, ``param -= lr * grad``, needs no promotion: a number, or a tensor
+        # of the same dtype, never changes a floating tensor's dtype.
+        if self._data.dtype.kind != "f" or not (
+            type(value) in (int, float) or getattr(value, "dtype", None) == self._data.dtype
+        ):
+            result_dtype = dtypes.result_type(self, other)
+            if floating and not result_dtype.is_floating_point:
+                result_dtype = dtypes.DEFAULT_FLOAT
+            self._check_inplace_result(result_dtype, None)
         try:
             ufunc(self._data, value, out=self._data, casting="same_kind")
         except ValueError:
@@ -927,6 +983,10 @@ class Tensor:
 
     def fill_(self, value: float | Tensor) -> Tensor:
         """Set every element to ``value`` (a number or a 0-d tensor), in place."""
+        if not isinstance(value, (Tensor, *_NUMBER_TYPES)):
+            raise TypeError(
+                f"fill_(): value must be a number or a 0-d tensor, not {type(value).__name__}"
+            )
         if isinstance(value, Tensor) and value.ndim != 0:
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
@@ -949,6 +1009,23 @@ class Tensor:
         return self._overwrite("uniform_", values._data * (b - a) + a)
 
 
+def _reshape_error(shape: tuple[int, ...], size: int) -> RuntimeError:
+    """Why ``shape`` cannot hold ``size`` elements, in torch's words."""
+    for index, dim in enumerate(shape):
+        if dim < -1:
+            return RuntimeError(
+                f"invalid shape dimension {dim} at index {index} of shape {list(shape)}"
+            )
+    if shape.count(-1) > 1:
+        return RuntimeError(
+            f"only one dimension can be inferred (shape {list(shape)} has {shape.count(-1)} -1s)"
+        )
+    return RuntimeError(
+        f"shape '{list(shape)}' is invalid for input of size {size}: the new shape must hold "
+        "the same number of elements"
+    )
+
+
 def _index_key(key: Any) -> Any:
     """Turn tensors and lists inside an index into NumPy arrays."""
     if isinstance(key, tuple):
@@ -960,11 +1037,86 @@ def _index_key(key: Any) -> Any:
             )
         return key._data
     if isinstance(key, list):
-        array = np.asarray([k._data if isinstance(k, Tensor) else k for k in key])
+        try:
+            array = np.asarray([k._data if isinstance(k, Tensor) else k for k in key])
+        except ValueError:
+            raise IndexError(
+                f"a nested list used as an index must be rectangular, got {key!r:.80}"
+            ) from None
+        if array.size == 0:  # [] selects nothing, as in torch
+            return array.astype(np.int64)
         if array.dtype.kind not in "biu" or array.ndim == 0:
-            raise IndexError(f"a list used as an index must hold ints or bools, got {key!r}")
+            raise IndexError(f"a list used as an index must hold ints or bools, got {key!r:.80}")
         return array
     return key
+
+
+_INDEX_TYPES = (slice, int, np.integer, np.ndarray)  # after _index_key: what NumPy can take
+
+
+def _index_error(shape: tuple[int, ...], key: Any) -> Exception:
+    """Why ``key`` cannot index a tensor of ``shape``, in torch's words.
+
+    Only called once NumPy has refused the key; NumPy's own messages speak of "axis" and
+    "arrays", so the key is walked again here to name the dimension and the sizes.
+    """
+    parts = key if isinstance(key, tuple) else (key,)
+    for part in parts:
+        if not (part is None or part is Ellipsis or isinstance(part, _INDEX_TYPES)):
+            return IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or bool tensors "
+                f"are valid indices (got {type(part).__name__})"
+            )
+
+    def is_mask(part: Any) -> bool:
+        return isinstance(part, (bool, np.bool_)) or (
+            isinstance(part, np.ndarray) and part.dtype == np.bool_
+        )
+
+    # A mask covers as many dimensions as it has; None and a Python bool cover none.
+    used = sum(
+        np.ndim(part) if is_mask(part) else 0 if part is None or part is Ellipsis else 1
+        for part in parts
+    )
+    if used > len(shape):
+        if not shape:
+            return IndexError("invalid index of a 0-dim tensor; use tensor.item() for its value")
+        return IndexError(
+            f"too many indices for tensor of dimension {len(shape)} (shape {tuple(shape)}, "
+            f"{used} indices given)"
+        )
+    dim, index_shapes = 0, []
+    for part in parts:
+        if part is Ellipsis:
+            dim += len(shape) - used
+        elif is_mask(part):
+            mask_shape = np.shape(part)
+            if mask_shape != shape[dim : dim + len(mask_shape)]:
+                return IndexError(
+                    f"The shape of the mask {list(mask_shape)} at index {dim} does not match the "
+                    f"shape of the indexed tensor {list(shape)} at index {dim}"
+                )
+            index_shapes.append((int(np.count_nonzero(part)),) if mask_shape else ())
+            dim += len(mask_shape)
+        elif isinstance(part, slice):
+            dim += 1
+        elif part is not None:  # an int or an array of ints
+            values, size = np.asarray(part), shape[dim]
+            outside = values[(values < -size) | (values >= size)]
+            if outside.size:
+                return IndexError(
+                    f"index {outside.flat[0]} is out of bounds for dimension {dim} with size {size}"
+                )
+            index_shapes.append(values.shape)
+            dim += 1
+    try:
+        np.broadcast_shapes(*index_shapes)
+    except ValueError:
+        return IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(list(s)) for s in index_shapes)
+        )
+    return IndexError(f"cannot index a tensor of shape {tuple(shape)} with {key!r:.80}")
 
 
 def _binary(
@@ -982,12 +1134,14 @@ def _binary(
         # widen an array's dtype), which is torch's rule for all numbers.
         if isinstance(b, np.generic):
             b = b.item()
-        dtype = dtypes.result_type(a, b)
-        if floating and not dtype.is_floating_point:
-            dtype = dtypes.DEFAULT_FLOAT
-        a = a._cast(dtype)
-        if not dtype.is_floating_point and isinstance(b, float):
-            b = int(b)
+        # A number never changes a floating tensor's dtype: the common case skips promotion.
+        if a._data.dtype.kind != "f":
+            dtype = dtypes.result_type(a, b)
+            if floating and not dtype.is_floating_point:
+                dtype = dtypes.DEFAULT_FLOAT
+            a = a._cast(dtype)
+            if not dtype.is_floating_point and isinstance(b, float):
+                b = int(b)
     elif isinstance(b, np.ndarray):
         return _binary(function, a, Tensor._make(b), reflected, floating)
     else:
@@ -1003,6 +1157,31 @@ def _binary(
 
 def _data_of(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
+
+
+# The torch names of the comparisons, for error messages.
+_COMPARISON_NAMES = {
+    "less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge", "equal": "eq",
+    "not_equal": "ne", "bitwise_and": "and", "bitwise_or": "or",
+}  # fmt: skip
+
+
+def _raise_if_not_assignable(target: tuple[int, ...], source: tuple[int, ...]) -> None:
+    """Raise torch's RuntimeError when values of shape ``source`` cannot fill ``target``.
+
+    As in broadcasting, shapes are aligned on the right, and each size of ``source`` must be 1
+    or the size of ``target`` it lands on (1 where ``target`` has no dimension).
+    """
+    ndim = max(len(target), len(source))
+    for offset in range(1, ndim + 1):
+        size_t = target[-offset] if offset <= len(target) else 1
+        size_s = source[-offset] if offset <= len(source) else 1
+        if size_s not in (1, size_t):
+            raise RuntimeError(
+                f"index assignment: the expanded size of the tensor ({size_t}) must match the "
+                f"existing size ({size_s}) at non-singleton dimension {ndim - offset}. Target "
+                f"sizes: {list(target)}. Tensor sizes: {list(source)}"
+            )
 
 
 def _raise_if_not_broadcastable(
