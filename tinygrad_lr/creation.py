@@ -7,6 +7,7 @@ dtype rules, as torch: Python floats give float32 and Python ints int64; ``from_
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -120,7 +121,15 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def _filled(size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) -> Tensor:
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
-    return _new(np.full(_size(size), value, dtype=dtype.numpy), requires_grad)
+    shape = _size(size)
+    try:
+        array = np.full(shape, value, dtype=dtype.numpy)
+    except (ValueError, MemoryError):  # NumPy: "array is too big" or out of memory
+        raise RuntimeError(
+            f"cannot allocate a tensor of size {list(shape)}: {math.prod(shape)} elements of "
+            f"{dtype.itemsize} bytes do not fit in memory"
+        ) from None
+    return _new(array, requires_grad)
 
 
 def zeros(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
@@ -247,6 +256,8 @@ def arange(
         start, end = 0, start
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
+    if not all(np.isfinite(v) for v in (start, end, step)):
+        raise RuntimeError(f"arange: unsupported range: {start} -> {end} (step {step})")
     if (end - start) * step < 0:
         raise RuntimeError(
             f"arange: upper bound and larger bound inconsistent with step sign "
@@ -291,4 +302,7 @@ def eye(
             [0., 1.]])
     """
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
+    for name, size in (("n", n), ("m", m)):
+        if size is not None and size < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {size}")
     return _new(np.eye(n, m, dtype=dtype.numpy), requires_grad)

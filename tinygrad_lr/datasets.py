@@ -65,6 +65,12 @@ def synthetic_data(
     ((1000, 2), (1000, 1))
     """
     w = as_tensor(w)
+    if w.ndim != 1:
+        # X (n, d) @ w of any other shape would not give one target per row.
+        raise ValueError(
+            f"synthetic_data: w must be 1-D, one weight per feature, got shape {tuple(w.shape)}; "
+            "flatten it with w.reshape(-1)"
+        )
     if not w.is_floating_point():
         w = w.float()
     X = normal(0, 1, (num_examples, len(w)), generator=generator, dtype=w.dtype)

@@ -306,6 +306,12 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tinygrad_lr.Size([5, 1])
     """
     tensors = _joinable(tensors, "cat")
+    for position, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(
+                f"zero-dimensional tensor (at position {position}) cannot be concatenated; "
+                "use stack to join scalars into a vector"
+            )
     d = _normalize_dim(dim, tensors[0].ndim)
     first = tensors[0].shape
     for t in tensors:

@@ -226,6 +226,10 @@ def randint(
     if size is None:
         raise TypeError("randint needs a size, e.g. randint(0, 10, (3,))")
     dtype = dtypes.to_dtype(dtype) or dtypes.int64
+    if not low < high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
     array = _rng(generator).integers(low, high, _shape((size,)))
     return _finish(array, dtype, requires_grad)
 

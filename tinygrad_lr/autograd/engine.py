@@ -208,6 +208,11 @@ def grad(
         seed = np.ones_like(outputs._data)
     else:
         seed = grad_outputs._data if isinstance(grad_outputs, Tensor) else np.asarray(grad_outputs)
+        if seed.shape != outputs._data.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_outputs has a shape of {seed.shape} and outputs has a "
+                f"shape of {tuple(outputs.shape)}"
+            )
     captured = run_backward(outputs, seed, bool(retain_graph), inputs)
     results = []
     for tensor, value in zip(inputs, captured):

@@ -1,0 +1,198 @@
+"""Bad input ends in an error that names the op, the shapes or dtypes, and a way out.
+
+Each case is run in torch too: tinygrad_lr must raise the exception type torch raises, and its
+message must not be NumPy's (words such as "axis", "array" or "operands could not be broadcast"
+mean that an error escaped from NumPy unexplained). Random shapes for the same error paths are in
+tests/test_fuzz.py; this file holds the named, readable cases.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_lr as tg
+from tinygrad_lr import nn
+
+# Phrases of NumPy's own messages: none may reach a tinygrad_lr user.
+NUMPY_WORDS = re.compile(
+    r"\baxis\b|\barrays?\b|\bndarray\b|numpy|ufunc|operands could not be broadcast|"
+    r"inhomogeneous|could not broadcast input|Maximum allowed size|low >= high|"
+    r"negative dimensions are not allowed|array is too big|cannot be interpreted as an integer"
+)
+
+
+def raised(fn: Callable[[Any], Any], module: Any) -> BaseException:
+    with pytest.raises(Exception) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's deprecation warnings about list indices
+        fn(module)
+    return info.value
+
+
+# (fn(module), a fragment of tinygrad_lr's message, as a regex). fn runs with tinygrad_lr and with
+# torch; both must raise the same exception type.
+CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
+    # --- broadcasting: the op and both shapes are named
+    "less than": (lambda m: m.ones(3) < m.ones(4), r"lt.*\(3,\) and \(4,\)"),
+    "equal": (lambda m: m.ones(3, 2) == m.ones(4, 2), r"eq.*\(3, 2\) and \(4, 2\)"),
+    "allclose": (lambda m: m.ones(3).allclose(m.ones(4)), r"allclose.*\(3,\) and \(4,\)"),
+    "index assignment of a wrong shape": (
+        lambda m: m.zeros(3).__setitem__(slice(None), m.ones(4)),
+        r"expanded size of the tensor \(3\) must match the existing size \(4\)",
+    ),
+    # --- indexing, with torch's wording ("dimension", not NumPy's "axis")
+    "int index out of range": (
+        lambda m: m.ones(3)[5],
+        r"index 5 is out of bounds for dimension 0 with size 3",
+    ),
+    "negative index out of range": (
+        lambda m: m.ones(3, 2)[-4],
+        r"index -4 is out of bounds for dimension 0 with size 3",
+    ),
+    "index of the second dimension out of range": (
+        lambda m: m.ones(3, 2)[:, 2],
+        r"index 2 is out of bounds for dimension 1 with size 2",
+    ),
+    "index after an ellipsis": (
+        lambda m: m.ones(3, 2, 4)[..., 4],
+        r"index 4 is out of bounds for dimension 2 with size 4",
+    ),
+    "index list out of range": (
+        lambda m: m.ones(3)[[0, 5, 1]],
+        r"index 5 is out of bounds for dimension 0 with size 3",
+    ),
+    "index tensor out of range": (
+        lambda m: m.ones(3, 2)[m.tensor([0, 1]), m.tensor([1, -3])],
+        r"index -3 is out of bounds for dimension 1 with size 2",
+    ),
+    "too many indices": (
+        lambda m: m.ones(3)[0, 0],
+        r"too many indices for tensor of dimension 1",
+    ),
+    "index of a 0-d tensor": (
+        lambda m: m.tensor(1.0)[0],
+        r"0-d|dimension 0",
+    ),
+    "mask of a wrong shape": (
+        lambda m: m.ones(3, 2)[m.tensor([True, False])],
+        r"shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor "
+        r"\[3, 2\]",
+    ),
+    "index tensors that do not broadcast": (
+        lambda m: m.ones(3, 3)[m.tensor([0, 1]), m.tensor([0, 1, 2])],
+        r"indexing tensors could not be broadcast together with shapes \[2\], \[3\]",
+    ),
+    "ragged index list": (
+        lambda m: m.ones(3)[[[0, 1], [2]]],
+        r"index",
+    ),
+    "float index": (lambda m: m.ones(3)[1.5], r"valid indices.*float"),
+    "assignment out of range": (
+        lambda m: m.zeros(3).__setitem__(3, 1.0),
+        r"index 3 is out of bounds for dimension 0 with size 3",
+    ),
+    # --- shapes and dims
+    "reshape with two -1": (
+        lambda m: m.ones(6).reshape(-1, -1),
+        r"only one dimension can be inferred",
+    ),
+    "reshape with a negative size": (
+        lambda m: m.ones(6).reshape(-2, -3),
+        r"invalid shape dimension -2",
+    ),
+    "cat of 0-d tensors": (
+        lambda m: m.cat([m.tensor(1.0), m.tensor(2.0)]),
+        r"zero-dimensional tensor \(at position 0\) cannot be concatenated",
+    ),
+    "float dim": (lambda m: m.ones(2, 3).sum(dim=1.0), r"dim.*int.*float"),
+    "bool dim": (lambda m: m.ones(2, 3).transpose(True, 0), r"dim.*int.*bool"),
+    "str dim": (lambda m: m.ones(2, 3).mean(dim="rows"), r"dim.*int.*str"),
+    "float dim of size": (lambda m: m.ones(2, 3).size(1.0), r"dim.*int.*float"),
+    "float dim in a tuple": (lambda m: m.ones(2, 3).sum(dim=(0, 1.0)), r"dim.*int.*float"),
+    "keepdim not a bool": (
+        lambda m: m.ones(2, 3).sum(dim=0, keepdim="yes"),
+        r"keepdim.*bool.*str",
+    ),
+    # --- creation
+    "eye of a negative size": (lambda m: m.eye(-1), r"eye.*-1"),
+    "arange to infinity": (lambda m: m.arange(0, math.inf), r"arange.*inf"),
+    "randint with low >= high": (
+        lambda m: m.randint(5, 2, (3,)),
+        r"from=5 >= to=2|low.*5.*high.*2",
+    ),
+    "ragged Tensor()": (
+        lambda m: m.Tensor([[1.0], [2.0, 3.0]]),
+        r"rectangular|same length",
+    ),
+    "fill_ with a string": (lambda m: m.zeros(3).fill_("a"), r"fill_.*str"),
+    "compare with a string": (lambda m: m.ones(3) > "a", r"not supported"),
+    # --- autograd
+    "grad_outputs of a wrong shape": (
+        lambda m: (lambda x: m.autograd.grad(x * 2, [x], grad_outputs=m.ones(4)))(
+            m.ones(3, requires_grad=True)
+        ),
+        r"Mismatch in shape.*\(4,\).*\(3,\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_error_names_the_problem_with_torchs_exception_type(torch: Any, name: str) -> None:
+    fn, message = CASES[name]
+    ours, theirs = raised(fn, tg), raised(fn, torch)
+    assert type(ours) is type(theirs) or isinstance(ours, type(theirs)), (
+        f"{name}: tinygrad_lr raised {type(ours).__name__}({ours}), torch raised "
+        f"{type(theirs).__name__}({theirs})"
+    )
+    assert re.search(message, str(ours)), f"{name}: {str(ours)!r} does not match {message!r}"
+    assert not NUMPY_WORDS.search(str(ours)), f"{name}: NumPy's message escaped: {ours}"
+
+
+def test_huge_tensor_is_refused_with_its_size(torch: Any) -> None:
+    # torch: "Storage size calculation overflowed"; NumPy: "array is too big".
+    with pytest.raises(RuntimeError, match=r"\[1000000000000, 1000000000000\]") as info:
+        tg.zeros(10**12, 10**12)
+    assert not NUMPY_WORDS.search(str(info.value))
+    with pytest.raises(RuntimeError):
+        torch.zeros(10**12, 10**12)
+
+
+def test_an_empty_index_list_selects_nothing(torch: Any) -> None:
+    ours, theirs = tg.ones(3, 2)[[]], torch.ones(3, 2)[[]]
+    assert tuple(ours.shape) == tuple(theirs.shape) == (0, 2)
+
+
+def test_indexing_errors_leave_working_indexing_alone(torch: Any) -> None:
+    x = np.arange(24.0).reshape(2, 3, 4)
+    keys = [
+        (1, ..., -1),
+        (None, 0, slice(1, None)),
+        ([1, 1, 0],),
+        (slice(None), [2, 0], [3, -4]),
+        (np.array([True, False]),),
+    ]
+    for key in keys:
+        ours = tg.tensor(x)[tuple(tg.tensor(k) if isinstance(k, np.ndarray) else k for k in key)]
+        theirs = torch.tensor(x)[
+            tuple(torch.tensor(k) if isinstance(k, np.ndarray) else k for k in key)
+        ]
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_linear_with_the_wrong_in_features_names_both_sizes() -> None:
+    with pytest.raises(RuntimeError, match=r"in_features=3.*shape \(4, 2\).*must be 3"):
+        nn.Linear(3, 1)(tg.ones(4, 2))
+
+
+def test_synthetic_data_refuses_a_matrix_of_weights() -> None:
+    from tinygrad_lr.datasets import synthetic_data
+
+    # X (n, 2) @ w (2, 2) would give (n, 2) targets, silently reshaped to 2n rows.
+    with pytest.raises(ValueError, match=r"synthetic_data: w must be 1-D.*\(2, 2\)"):
+        synthetic_data([[1.0, 2.0], [3.0, 4.0]], 1.0, 10)
