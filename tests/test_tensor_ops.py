@@ -30,6 +30,7 @@ SETTINGS = settings(max_examples=15, deadline=None, derandomize=True)
 Shapes = st.SearchStrategy  # each strategy draws a tuple with one shape per input tensor
 
 any_shape = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3).map(lambda s: (s,))
+zero_d = st.just(((),))
 nonscalar = array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3).map(lambda s: (s,))
 matrix = array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=4).map(lambda s: (s,))
 rank3 = array_shapes(min_dims=3, max_dims=3, min_side=1, max_side=3).map(lambda s: (s,))
@@ -165,12 +166,15 @@ OPS = [
     Op("sum_dim_tuple", lambda m, a: a.sum(dim=(0, -1)), rank3),
     Op("sum_dim_list_keepdim", lambda m, a: a.sum([0, 2], keepdim=True), rank3),
     Op("sum_dim_empty_tuple", lambda m, a: a.sum(dim=()), any_shape),
+    Op("sum_0d_dim0", lambda m, a: a.sum(0), zero_d),
+    Op("sum_0d_dim_neg1_keepdim", lambda m, a: a.sum(-1, keepdim=True), zero_d),
     Op("m.sum", lambda m, a: m.sum(a)),
     Op("m.sum_dim", lambda m, a: m.sum(a, 1, keepdim=True), rank3),
     Op("mean", lambda m, a: a.mean()),
     Op("mean_dim0", lambda m, a: a.mean(0), nonscalar),
     Op("mean_dim_tuple_keepdim", lambda m, a: a.mean((1, 2), keepdim=True), rank3),
     Op("mean_dim_neg", lambda m, a: a.mean(dim=-2), rank3),
+    Op("mean_0d_dim0", lambda m, a: a.mean(0), zero_d),
     Op("m.mean", lambda m, a: m.mean(a)),
     Op("m.mean_dim", lambda m, a: m.mean(a, dim=0, keepdim=True), nonscalar),
     # --- shape
@@ -186,15 +190,19 @@ OPS = [
     Op("m.t", lambda m, a: m.t(a), matrix),
     Op("T", lambda m, a: a.T, matrix),
     Op("transpose", lambda m, a: a.transpose(0, -1), nonscalar),
+    Op("transpose_0d", lambda m, a: a.transpose(0, -1) * 1, zero_d),
     Op("m.transpose", lambda m, a: m.transpose(a, 1, 2), rank3),
     Op("permute_varargs", lambda m, a: a.permute(2, 0, 1), rank3),
     Op("permute_tuple", lambda m, a: a.permute((1, 2, 0)), rank3),
     Op("flatten", lambda m, a: a.flatten()),
+    Op("flatten_0d", lambda m, a: a.flatten(), zero_d),
     Op("flatten_range", lambda m, a: a.flatten(1, 2), rank3),
     Op("m.flatten", lambda m, a: m.flatten(a, start_dim=1), rank3),
     Op("squeeze", lambda m, a: a.reshape(1, -1, 1).squeeze()),
     Op("squeeze_dim", lambda m, a: a.unsqueeze(1).squeeze(1), nonscalar),
     Op("squeeze_dim_not_one", lambda m, a: a.squeeze(0) * 1, rows3),
+    Op("squeeze_dim_tuple", lambda m, a: a.reshape(1, -1, 1).squeeze((0, 2))),
+    Op("squeeze_0d", lambda m, a: a.squeeze(0) * 1, zero_d),
     Op("m.squeeze", lambda m, a: m.squeeze(a.unsqueeze(0))),
     Op("unsqueeze", lambda m, a: a.unsqueeze(0)),
     Op("unsqueeze_neg", lambda m, a: a.unsqueeze(-1)),
@@ -368,3 +376,9 @@ def test_gradient_at_zero_matches_torch(torch: Any, fn: Callable[..., Any]) -> N
 
 def test_sigmoid_is_finite_for_large_inputs(torch: Any) -> None:
     compare_with_torch(lambda m, x: m.sigmoid(x), [np.array([-1000.0, 0.0, 1000.0], np.float32)])
+
+
+def test_flatten_with_start_after_end_is_refused(torch: Any) -> None:
+    for m in (tg, torch):
+        with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim"):
+            m.ones(2, 3).flatten(1, 0)

@@ -76,6 +76,8 @@ def _normalize_dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
     if not dims:  # torch reduces over every dimension when given an empty list
         return None
     normalized = tuple(_normalize_dim(d, ndim) for d in dims)
+    if ndim == 0:  # a 0-d tensor's only dimension (0 or -1) is the tensor itself, as in torch
+        return None
     if len(set(normalized)) != len(normalized):
         raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")
     return normalized
@@ -782,18 +784,22 @@ class Tensor:
         if self.ndim == 0:
             return self.reshape(1)
         start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
+        if start > end:
+            raise RuntimeError(
+                f"flatten() has invalid args: start_dim cannot come after end_dim "
+                f"(start_dim={start_dim}, end_dim={end_dim})"
+            )
         shape = self._data.shape
         return self.reshape(shape[:start] + (-1,) + shape[end + 1 :])
 
-    def squeeze(self, dim: int | None = None) -> Tensor:
-        """Remove dimensions of size 1 (all, or just ``dim``)."""
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        """Remove dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple)."""
         shape = self._data.shape
         if dim is None:
             return self.reshape(tuple(s for s in shape if s != 1))
-        d = _normalize_dim(dim, self.ndim)
-        if self.ndim == 0 or shape[d] != 1:
-            return self
-        return self.reshape(shape[:d] + shape[d + 1 :])
+        dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+        chosen = {_normalize_dim(d, self.ndim) for d in dims}
+        return self.reshape(tuple(s for i, s in enumerate(shape) if s != 1 or i not in chosen))
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a dimension of size 1 at ``dim``."""
@@ -814,7 +820,8 @@ class Tensor:
         """Swap two dimensions."""
         axes = list(range(self.ndim))
         d0, d1 = _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim)
-        axes[d0], axes[d1] = axes[d1], axes[d0]
+        if axes:  # a 0-d tensor has nothing to swap
+            axes[d0], axes[d1] = axes[d1], axes[d0]
         return _ops.Transpose.apply(self, tuple(axes))
 
     def t(self) -> Tensor:
@@ -829,6 +836,9 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         key = _index_key(key)
         try:
+            split = _split_key(key)
+            if split is not None:
+                return _ops.Index.apply(_ops.Index.apply(self, split[0]), split[1])
             return _ops.Index.apply(self, key)
         except (IndexError, ValueError, TypeError):
             raise _index_error(self._data.shape, key) from None
@@ -846,7 +856,11 @@ class Tensor:
         key = _index_key(key)
         source = value._data if isinstance(value, Tensor) else value
         try:
-            self._data[key] = source
+            split = _split_key(key)
+            if split is not None:  # the first step is a view: assigning to it writes here
+                self._data[split[0]][split[1]] = source
+            else:
+                self._data[key] = source
         except (IndexError, ValueError, TypeError) as error:
             try:
                 target = self._data[key].shape
@@ -1049,6 +1063,32 @@ def _index_key(key: Any) -> Any:
             raise IndexError(f"a list used as an index must hold ints or bools, got {key!r:.80}")
         return array
     return key
+
+
+def _split_key(key: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+    """Split a key that mixes integers and index arrays into two steps, as torch applies it.
+
+    torch takes integer indices first (each removes its dimension) and index arrays after.
+    NumPy counts an integer as one more index array, so in ``x[0, :, [1, 2]]`` the "separated"
+    arrays put their dimension first: shape (2, 3) where torch gives (3, 2). Indexing with the
+    integers, slices and None first (a view), then with the arrays, gives torch's result.
+    Returns None for every other key, which NumPy indexes as torch does.
+    """
+    if not isinstance(key, tuple) or not any(isinstance(k, np.ndarray) for k in key):
+        return None
+    if not any(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in key):
+        return None
+    first, then = [], []
+    for k in key:
+        if isinstance(k, np.ndarray):  # kept for the second step; a mask spans k.ndim dims
+            first += [slice(None)] * (k.ndim if k.dtype == np.bool_ else 1)
+            then.append(k)
+        elif isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            first.append(k)  # the dimension is gone after the first step
+        else:  # a slice, None or ...: done in the first step, the second one keeps all of it
+            first.append(k)
+            then.append(Ellipsis if k is Ellipsis else slice(None))
+    return tuple(first), tuple(then)
 
 
 _INDEX_TYPES = (slice, int, np.integer, np.ndarray)  # after _index_key: what NumPy can take
