@@ -107,6 +107,34 @@ def test_requires_grad_on_an_integer_tensor_is_refused(torch: Any, create: Any) 
             create(m)
 
 
+# Every creation function, called with dtype=float64 and requires_grad=True.
+WITH_DTYPE_AND_GRAD: dict[str, Callable[[Any, dict], Any]] = {
+    "tensor": lambda m, kw: m.tensor([1, 2], **kw),
+    "zeros": lambda m, kw: m.zeros(2, 1, **kw),
+    "ones": lambda m, kw: m.ones((2,), **kw),
+    "zeros_like": lambda m, kw: m.zeros_like(m.tensor([1, 2]), **kw),
+    "ones_like": lambda m, kw: m.ones_like(m.tensor([1, 2]), **kw),
+    "full": lambda m, kw: m.full((2,), 3, **kw),
+    "full_like": lambda m, kw: m.full_like(m.tensor([1, 2]), 3, **kw),
+    "arange": lambda m, kw: m.arange(3, **kw),
+    "linspace": lambda m, kw: m.linspace(0, 1, 3, **kw),
+    "eye": lambda m, kw: m.eye(2, **kw),
+    "empty": lambda m, kw: m.empty(2, **kw),
+    "randn": lambda m, kw: m.randn(2, 3, **kw),
+    "rand": lambda m, kw: m.rand((2,), **kw),
+    "normal": lambda m, kw: m.normal(0.0, 1.0, size=(2,), **kw),
+    "randint": lambda m, kw: m.randint(0, 5, (2,), **kw),
+    "randperm": lambda m, kw: m.randperm(3, **kw),
+}
+
+
+@pytest.mark.parametrize("name", WITH_DTYPE_AND_GRAD)
+def test_every_creation_function_takes_dtype_and_requires_grad(torch: Any, name: str) -> None:
+    for m in (tg, torch):
+        t = WITH_DTYPE_AND_GRAD[name](m, {"dtype": m.float64, "requires_grad": True})
+        assert str(t.dtype).endswith("float64") and t.requires_grad and t.is_leaf
+
+
 def test_python_floats_give_float32_and_ints_int64() -> None:
     assert tg.tensor(1.5).dtype is tg.float32
     assert tg.tensor([1.5, 2]).dtype is tg.float32
