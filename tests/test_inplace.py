@@ -92,6 +92,20 @@ def test_adding_a_tensor_that_requires_grad_into_a_plain_tensor_is_recorded() ->
     assert w.grad.tolist() == [3.0, 3.0]
 
 
+@pytest.mark.parametrize("name", ["*=", "zero_", "copy_"])
+def test_retained_grad_follows_a_recorded_update(torch: Any, name: str) -> None:
+    """After y.retain_grad(); y *= 3, y.grad is the gradient of y's new value, as in torch."""
+    results = []
+    for m in (tg, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        UPDATES[name](m, y)
+        (y * m.tensor([5.0, 7.0])).sum().backward()
+        results.append((y.retains_grad, y.grad.tolist(), x.grad.tolist()))
+    assert results[0] == results[1]
+
+
 def test_recorded_update_keeps_the_dtype() -> None:
     x = tg.ones(2, requires_grad=True)
     y = x * 2

@@ -881,6 +881,16 @@ class Tensor:
                 ".data / .detach() for the values."
             )
 
+    def _become(self, result: Tensor) -> None:
+        """Let this tensor stand for ``result``, the out-of-place result of a recorded in-place
+        op. A retained gradient moves along: it is the gradient of the tensor's new value."""
+        retains_grad = self.retains_grad
+        if retains_grad:
+            self.grad_fn._retained = None
+        self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
+        if retains_grad:
+            self.retain_grad()
+
     def _check_writeable(self) -> None:
         if not self._data.flags.writeable:
             raise RuntimeError(
@@ -904,7 +914,7 @@ class Tensor:
             self._check_inplace_result(result.dtype, result.shape)
             if result.dtype is not self.dtype:  # float32 += float64 stays float32, as in torch
                 result = result._cast(self.dtype)
-            self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
+            self._become(result)
             return self
         self._check_writeable()
         value = other._data if isinstance(other, Tensor) else other
@@ -979,7 +989,7 @@ class Tensor:
                 # As for +=: computed as a new array by a recorded op (gradients flow to the
                 # source of copy_), which this tensor then stands for.
                 result = _ops.Copy.apply(self, values)
-                self._data, self.grad_fn, self._requires_grad = result._data, result.grad_fn, True
+                self._become(result)
             else:
                 np.copyto(self._data, _data_of(values), casting="same_kind")
         except (ValueError, TypeError) as error:
