@@ -1,0 +1,24 @@
+"""Computation graphs drawn with Graphviz, to read how backpropagation runs through them.
+
+``make_dot(loss, params)`` returns a ``graphviz.Digraph`` as torchviz's function of that name
+does, with more to read: data inputs, shapes, where a broadcast gradient is summed back,
+optionally values, gradients and the order backward visits the ops. ``render_graph(graph,
+"graph.svg")`` writes a picture (svg, png or pdf) through the Graphviz program ``dot``.
+``python -m tinygrad_lr.viz --out graph.svg`` draws the linear-regression tutorial's loss.
+
+Read ``dot.py`` (what is drawn, and from where in the graph), then ``render.py`` (the picture
+and the error when Graphviz is missing). docs/graphs.md explains how to read a drawing.
+"""
+
+from .dot import COLORS, DEFAULT_MAX_NODES, make_dot
+from .render import FORMATS, Graph, GraphvizNotFoundError, render_graph
+
+__all__ = [
+    "COLORS",
+    "DEFAULT_MAX_NODES",
+    "FORMATS",
+    "Graph",
+    "GraphvizNotFoundError",
+    "make_dot",
+    "render_graph",
+]

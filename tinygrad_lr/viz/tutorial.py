@@ -1,0 +1,79 @@
+"""The linear-regression tutorial's loss on one small batch: the graph the CLI and the docs draw.
+
+The three functions are the tutorial's, as examples/linear_regression.py writes them; the data
+are y = Xw + b + noise with w = [3, -1.2] and b = 2, from a fixed seed, so the drawing is the same
+on every run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import creation, functions, random
+from ..tensor import Tensor
+from .dot import make_dot
+from .render import Graph
+
+TRUE_W = [3.0, -1.2]
+TRUE_B = 2.0
+
+
+def linreg(X: Tensor, w: Tensor, b: Tensor) -> Tensor:
+    """The linear regression model."""
+    return functions.matmul(X, w) + b
+
+
+def squared_loss(y_hat: Tensor, y: Tensor) -> Tensor:
+    """Squared loss."""
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def tutorial_loss(batch_size: int = 10, seed: int = 0, backward: bool = True) -> dict[str, Tensor]:
+    """The tensors of one training step of the tutorial: X, y, w, b and the loss.
+
+    ``loss = squared_loss(linreg(X, w, b), y).sum()``, the number the tutorial calls
+    ``backward()`` on; with ``backward`` it has been called, so ``w.grad`` and ``b.grad`` are
+    filled in. The global random state is left alone (a generator of its own draws the data).
+
+    Examples
+    --------
+    >>> tensors = tutorial_loss(batch_size=4)
+    >>> sorted(tensors), tuple(tensors["X"].shape), tuple(tensors["w"].grad.shape)
+    (['X', 'b', 'loss', 'w', 'y'], (4, 2), (2, 1))
+    """
+    generator = random.Generator().manual_seed(seed)
+    X = random.normal(0, 1, (batch_size, len(TRUE_W)), generator=generator)
+    true_w = creation.tensor(TRUE_W).reshape(-1, 1)
+    noise = random.normal(0, 0.01, (batch_size, 1), generator=generator)
+    y = functions.matmul(X, true_w) + TRUE_B + noise
+    w = random.normal(0, 0.01, (len(TRUE_W), 1), generator=generator).requires_grad_()
+    b = creation.zeros(1, requires_grad=True)
+    loss = squared_loss(linreg(X, w, b), y).sum()
+    if backward:
+        loss.backward()
+    return {"w": w, "b": b, "X": X, "y": y, "loss": loss}
+
+
+def tutorial_graph(batch_size: int = 10, seed: int = 0, **options: Any) -> Graph:
+    """:func:`make_dot` of :func:`tutorial_loss`, every tensor named; ``options`` go to make_dot.
+
+    Examples
+    --------
+    >>> graph = tutorial_graph(show_grads=True)
+    >>> "w (parameter)" in graph.source and "grad [" in graph.source
+    True
+    """
+    tensors = tutorial_loss(batch_size, seed)
+    return make_dot(tensors["loss"], params=tensors, **options)
+
+
+def figure_graph() -> Graph:
+    """The drawing in docs/graphs.md: the tutorial's loss with gradients, backward's order and
+    the legend (docs/make_graph_figures.py writes it; a test checks it is up to date).
+
+    Examples
+    --------
+    >>> "backward step 1" in figure_graph().source
+    True
+    """
+    return tutorial_graph(show_grads=True, show_order=True, legend=True)
