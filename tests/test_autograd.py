@@ -436,6 +436,26 @@ def test_gradcheck_names_input_element_and_both_values_of_the_worst_mismatch() -
     assert not gradcheck(WrongCube.apply, (x,), raise_exception=False)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy warns about sqrt(-1e-6)
+def test_gradcheck_never_accepts_nan_gradients() -> None:
+    class NanGrad(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * np.nan
+
+    x = tg.tensor([0.5, 1.0], dtype=tg.float64, requires_grad=True)
+    with pytest.raises(GradcheckError, match="analytical: nan"):
+        gradcheck(NanGrad.apply, (x,))
+    # At 0, sqrt's numerical derivative is nan (sqrt(-eps)) and its analytical one inf.
+    at_zero = tg.tensor([0.0, 1.0], dtype=tg.float64, requires_grad=True)
+    with pytest.raises(GradcheckError, match=r"element \(0,\):\nnumerical: nan"):
+        gradcheck(lambda x: x.sqrt(), (at_zero,))
+
+
 def test_gradcheck_refuses_float32_inputs() -> None:
     x = tg.ones(2, requires_grad=True)
     with pytest.raises(TypeError, match=r"input 0 is tinygrad_lr\.float32.*float64"):

@@ -128,11 +128,13 @@ def gradcheck(
     analytical = _analytical_jacobian(output, [inputs[i] for i in checked])
     for i, jac_a in zip(checked, analytical):
         jac_n = _numerical_jacobian(fn, inputs, i, eps, output.numel())
-        error = np.abs(jac_a - jac_n) - (atol + rtol * np.abs(jac_n))
-        if np.any(error > 0) or not np.all(np.isfinite(jac_a) == np.isfinite(jac_n)):
-            bad = np.unravel_index(
-                np.nanargmax(np.where(np.isfinite(error), error, np.inf)), error.shape
-            )
+        # |analytical - numerical| <= atol + rtol * |numerical|; equal infinities agree, and
+        # nan never does (a nan gradient is a bug even where the numerical one is nan too).
+        mismatch = ~np.isclose(jac_a, jac_n, rtol=rtol, atol=atol)
+        if np.any(mismatch):
+            excess = np.abs(jac_a - jac_n) - (atol + rtol * np.abs(jac_n))
+            excess = np.nan_to_num(excess, nan=np.inf, posinf=np.inf)  # nan counts as worst
+            bad = np.unravel_index(np.argmax(np.where(mismatch, excess, -np.inf)), excess.shape)
             element = np.unravel_index(bad[0], inputs[i].shape) if inputs[i].ndim else ()
             message = (
                 f"Jacobian mismatch for output element {bad[1]} with respect to input {i}, "
