@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._tutorial import tutorial_graph
 from .dot import DEFAULT_MAX_NODES
 from .render import FORMATS, GraphvizNotFoundError, render_graph
-from .tutorial import tutorial_graph
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

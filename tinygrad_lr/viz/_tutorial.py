@@ -1,8 +1,9 @@
-"""The linear-regression tutorial's loss on one small batch: the graph the CLI and the docs draw.
+"""The linear-regression tutorial's loss on one small batch: what ``python -m tinygrad_lr.viz``
+and the figure of docs/graphs.md draw (not API: a tool of this package and its docs).
 
-The three functions are the tutorial's, as examples/linear_regression.py writes them; the data
-are y = Xw + b + noise with w = [3, -1.2] and b = 2, from a fixed seed, so the drawing is the same
-on every run.
+``linreg`` and ``squared_loss`` are the tutorial's, as examples/linear_regression.py writes
+them; the data are y = Xw + b + noise with w = [3, -1.2] and b = 2, from a fixed seed, so the
+drawing is the same on every run.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ TRUE_B = 2.0
 
 
 def linreg(X: Tensor, w: Tensor, b: Tensor) -> Tensor:
-    """The linear regression model."""
+    """The linear regression model, X @ w + b."""
     return functions.matmul(X, w) + b
 
 
 def squared_loss(y_hat: Tensor, y: Tensor) -> Tensor:
-    """Squared loss."""
+    """Squared loss, per example: (y_hat - y)² / 2."""
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
 
