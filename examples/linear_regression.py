@@ -10,6 +10,7 @@ the fit reported in the table's own units).
     python examples/linear_regression.py --epochs 5 --lr 0.03 --batch-size 10 --seed 1
     python examples/linear_regression.py --csv ../shared/data/Advertising.csv --target sales
     python examples/linear_regression.py --save model.npz --plot fit.png
+    python examples/linear_regression.py --graph graph.svg
 
 The last line printed starts with "summary:" and holds the results as key=value pairs.
 """
@@ -120,6 +121,18 @@ def plot(path, losses, actual, fitted):
     plt.close(fig)
 
 
+def draw_training_step(path, X, y, w, b):
+    """Draw the graph of one training step, its gradients included, with Graphviz (svg/png/pdf)."""
+    from tinygrad_lr.viz import make_dot, render_graph
+
+    w, b = w.detach().clone().requires_grad_(), b.detach().clone().requires_grad_()
+    step_loss = squared_loss(linreg(X, w, b), y).sum()
+    step_loss.backward()
+    names = {"w": w, "b": b, "X": X, "y": y, "loss": step_loss}
+    graph = make_dot(step_loss, names, show_grads=True, show_order=True, legend=True)
+    render_graph(graph, path)
+
+
 def fmt(values):
     """A list as [1.0000,2.0000]: no spaces, so that it is one key=value token."""
     return "[" + ",".join(f"{v:.4f}" for v in values) + "]"
@@ -150,6 +163,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--plot", type=Path, metavar="PATH", help="save a PNG of the loss curve and of the fit"
     )
+    parser.add_argument(
+        "--graph", type=Path, metavar="PATH", help="draw one training step's graph (.svg/.png/.pdf)"
+    )
     args = parser.parse_args(argv)
     if (args.csv is None) != (args.target is None):
         parser.error("--csv PATH and --target COL go together")
@@ -169,6 +185,8 @@ def parse_args(argv=None):
             parser.error(
                 '--plot needs matplotlib, which is not installed: pip install -e ".[plot]"'
             )
+    if args.graph is not None and args.graph.suffix not in (".svg", ".png", ".pdf"):
+        parser.error(f"--graph draws .svg, .png or .pdf files, not {args.graph.name!r}")
     return args
 
 
@@ -216,6 +234,13 @@ def main(argv=None):
     if args.plot is not None:
         plot(args.plot, losses, labels.numpy()[:, 0], fitted.numpy()[:, 0])
         print(f"saved the plot to {args.plot}")
+    if args.graph is not None:  # the batch a step sees, with the learned w and b
+        try:
+            n = args.batch_size
+            draw_training_step(args.graph, features[:n], labels[:n], w, b)
+        except (ImportError, RuntimeError) as error:  # no graphviz package or `dot` program
+            raise SystemExit(f"error: {error}") from None
+        print(f"saved the graph of one training step to {args.graph}")
 
     data = "synthetic" if args.csv is None else args.csv.name
     truth = f" true_w={fmt(true_w.tolist())} true_b={true_b:.4f}" if args.csv is None else ""

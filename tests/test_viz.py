@@ -8,7 +8,10 @@ installed in CI); its absence is simulated by emptying PATH.
 from __future__ import annotations
 
 import gc
+import os
 import re
+import subprocess
+import sys
 import weakref
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -379,3 +382,21 @@ def test_the_docs_figure_is_up_to_date():
     expected += [t for t in re.findall(r">([^<>]+)<", html)]
     texts = svg_texts(FIGURE.with_suffix(".svg").read_text())
     assert sorted(texts) == sorted(expected), f"the SVG figure is stale; {hint}"
+
+
+def test_the_example_draws_one_training_step(tmp_path):
+    path = tmp_path / "step.svg"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples/linear_regression.py"), "--epochs", "1"]
+        + ["--samples", "50", "--graph", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"saved the graph of one training step to {path}" in result.stdout
+    texts = svg_texts(path.read_text())
+    for text in ["w (parameter)", "b (parameter)", "X (data)", "view of y (data)", "SumToShape"]:
+        assert text in texts
+    assert sum(text.startswith("grad [") for text in texts) == 2  # w's and b's
