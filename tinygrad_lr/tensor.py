@@ -8,6 +8,7 @@ Every differentiable method here is a thin wrapper that calls a ``Function`` fro
 
 from __future__ import annotations
 
+import math
 import warnings
 import weakref
 from collections.abc import Iterator, Sequence
@@ -790,7 +791,9 @@ class Tensor:
                 f"(start_dim={start_dim}, end_dim={end_dim})"
             )
         shape = self._data.shape
-        return self.reshape(shape[:start] + (-1,) + shape[end + 1 :])
+        # The merged size written out, not -1: with a 0 among the sizes, -1 would be ambiguous.
+        merged = math.prod(shape[start : end + 1])
+        return self.reshape(shape[:start] + (merged,) + shape[end + 1 :])
 
     def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """Remove dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple)."""
@@ -836,10 +839,10 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         key = _index_key(key)
         try:
-            split = _split_key(key)
-            if split is not None:
-                return _ops.Index.apply(_ops.Index.apply(self, split[0]), split[1])
-            return _ops.Index.apply(self, key)
+            result = self
+            for step in _torch_index_steps(key, self._data.ndim):
+                result = _ops.Index.apply(result, step)
+            return result
         except (IndexError, ValueError, TypeError):
             raise _index_error(self._data.shape, key) from None
 
@@ -856,11 +859,11 @@ class Tensor:
         key = _index_key(key)
         source = value._data if isinstance(value, Tensor) else value
         try:
-            split = _split_key(key)
-            if split is not None:  # the first step is a view: assigning to it writes here
-                self._data[split[0]][split[1]] = source
+            steps = _torch_index_steps(key, self._data.ndim)
+            if len(steps) == 2:  # the first step is a view: assigning to it writes here
+                self._data[steps[0]][steps[1]] = source
             else:
-                self._data[key] = source
+                self._data[steps[0]] = source
         except (IndexError, ValueError, TypeError) as error:
             try:
                 target = self._data[key].shape
@@ -1075,19 +1078,31 @@ def _index_key(key: Any) -> Any:
     return key
 
 
-def _split_key(key: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
-    """Split a key that mixes integers and index arrays into two steps, as torch applies it.
+def _torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
+    """One NumPy key, or two applied in turn, that select what torch selects with ``key``.
 
-    torch takes integer indices first (each removes its dimension) and index arrays after.
-    NumPy counts an integer as one more index array, so in ``x[0, :, [1, 2]]`` the "separated"
-    arrays put their dimension first: shape (2, 3) where torch gives (3, 2). Indexing with the
-    integers, slices and None first (a view), then with the arrays, gives torch's result.
-    Returns None for every other key, which NumPy indexes as torch does.
+    NumPy and torch agree except where index arrays meet integers or an ellipsis:
+
+    - torch takes integer indices first (each removes its dimension) and index arrays after.
+      NumPy counts an integer as one more index array, and index arrays that are not side by
+      side put their dimensions first: ``x[0, :, [1, 2]]`` of a (2, 3, 4) tensor has shape
+      (2, 3) in NumPy and (3, 2) in torch. Indexing with the integers, slices and None first
+      (a view), then with the arrays, gives torch's result.
+    - an ellipsis that stands for no dimension separates index arrays for NumPy, not for torch:
+      it is dropped.
     """
     if not isinstance(key, tuple) or not any(isinstance(k, np.ndarray) for k in key):
-        return None
+        return (key,)
+    if any(k is Ellipsis for k in key):
+        used = sum(
+            k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+            for k in key
+            if k is not None and k is not Ellipsis and not isinstance(k, (bool, np.bool_))
+        )
+        if used == ndim:
+            key = tuple(k for k in key if k is not Ellipsis)
     if not any(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in key):
-        return None
+        return (key,)
     first, then = [], []
     for k in key:
         if isinstance(k, np.ndarray):  # kept for the second step; a mask spans k.ndim dims
