@@ -277,7 +277,7 @@ def test_max_nodes_keeps_the_ops_nearest_the_output_and_says_what_it_left_out():
     assert len(drawing.ids("op")) == 25
     assert drawing.labels["omitted"] == [
         "9,976 more ops not drawn",
-        "and 1 leaf that require grad",
+        "and 1 leaf that requires grad",
         "(max_nodes=25; pass max_nodes=None to draw all)",
     ]
     (cut,) = [head for tail, head in drawing.edges if tail == "omitted"]

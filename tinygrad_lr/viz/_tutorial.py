@@ -2,8 +2,8 @@
 and the figure of docs/graphs.md draw (not API: a tool of this package and its docs).
 
 ``linreg`` and ``squared_loss`` are the tutorial's, as examples/linear_regression.py writes
-them; the data are y = Xw + b + noise with w = [3, -1.2] and b = 2, from a fixed seed, so the
-drawing is the same on every run.
+them; the data are y = Xw + b + noise with w = [3, -1.2] and b = 2, from a fixed seed (of the
+default generator, as in the tutorial), so the drawing is the same on every run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import creation, functions, random
+from ..datasets import data_iter, synthetic_data
 from ..tensor import Tensor
 from .dot import make_dot
 from .render import Graph
@@ -32,9 +33,10 @@ def squared_loss(y_hat: Tensor, y: Tensor) -> Tensor:
 def tutorial_loss(batch_size: int = 10, seed: int = 0, backward: bool = True) -> dict[str, Tensor]:
     """The tensors of one training step of the tutorial: X, y, w, b and the loss.
 
-    ``loss = squared_loss(linreg(X, w, b), y).sum()``, the number the tutorial calls
-    ``backward()`` on; with ``backward`` it has been called, so ``w.grad`` and ``b.grad`` are
-    filled in. The global random state is left alone (a generator of its own draws the data).
+    The tutorial's steps, in its order: seed the default generator, draw 1000 examples, make
+    w and b, take the first mini-batch; then ``loss = squared_loss(linreg(X, w, b), y).sum()``,
+    the number the tutorial calls ``backward()`` on. With ``backward`` it has been called, so
+    ``w.grad`` and ``b.grad`` are filled in. docs/graphs.md runs the same code.
 
     Examples
     --------
@@ -42,13 +44,11 @@ def tutorial_loss(batch_size: int = 10, seed: int = 0, backward: bool = True) ->
     >>> sorted(tensors), tuple(tensors["X"].shape), tuple(tensors["w"].grad.shape)
     (['X', 'b', 'loss', 'w', 'y'], (4, 2), (2, 1))
     """
-    generator = random.Generator().manual_seed(seed)
-    X = random.normal(0, 1, (batch_size, len(TRUE_W)), generator=generator)
-    true_w = creation.tensor(TRUE_W).reshape(-1, 1)
-    noise = random.normal(0, 0.01, (batch_size, 1), generator=generator)
-    y = functions.matmul(X, true_w) + TRUE_B + noise
-    w = random.normal(0, 0.01, (len(TRUE_W), 1), generator=generator).requires_grad_()
+    random.manual_seed(seed)
+    features, labels = synthetic_data(creation.tensor(TRUE_W), TRUE_B, 1000)
+    w = random.normal(0, 0.01, size=(len(TRUE_W), 1), requires_grad=True)
     b = creation.zeros(1, requires_grad=True)
+    X, y = next(data_iter(batch_size, features, labels))
     loss = squared_loss(linreg(X, w, b), y).sum()
     if backward:
         loss.backward()

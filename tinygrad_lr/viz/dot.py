@@ -420,8 +420,8 @@ class _Drawing:
                     hidden_leaves.add(id(parent))
         label = f"{len(left_out):,} more ops not drawn"
         if hidden_leaves:
-            leaves = "leaf" if len(hidden_leaves) == 1 else "leaves"
-            label += f"\nand {len(hidden_leaves):,} {leaves} that require grad"
+            leaves = "leaf that requires" if len(hidden_leaves) == 1 else "leaves that require"
+            label += f"\nand {len(hidden_leaves):,} {leaves} grad"
         label += f"\n(max_nodes={max_nodes}; pass max_nodes=None to draw all)"
         self.node("omitted", label, "note", " shape=note style=filled")
         for head in dict.fromkeys(cut_from):
