@@ -26,6 +26,7 @@ import tinygrad_lr as torch
 
 # The tutorial's synthetic_data(w, b, n) and data_iter(batch_size, X, y), documented there.
 from tinygrad_lr.datasets import data_iter, load_csv, synthetic_data
+from tinygrad_lr.utils import TrainingDiverged, check_finite
 
 
 def linreg(X, w, b):
@@ -53,12 +54,14 @@ def train(features, labels, epochs, lr, batch_size):
     net, loss = linreg, squared_loss
     losses = []
     for epoch in range(epochs):
-        for X, y in data_iter(batch_size, features, labels):
+        for step, (X, y) in enumerate(data_iter(batch_size, features, labels), start=1):
             l = loss(net(X, w, b), y)  # noqa: E741  (the tutorial's name)
+            check_finite(l, lr=lr, epoch=epoch + 1, step=step)  # stop if training diverges
             l.sum().backward()
             sgd([w, b], lr, batch_size)
         with torch.no_grad():
             train_l = loss(net(features, w, b), labels)
+            check_finite(train_l, lr=lr, epoch=epoch + 1)
             losses.append(float(train_l.mean()))
             print(f"epoch {epoch + 1}, loss {losses[-1]:f}")
     return w, b, losses
@@ -253,4 +256,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except TrainingDiverged as error:  # say where and why, with no traceback and no result
+        raise SystemExit(f"error: {error}") from None

@@ -22,6 +22,7 @@ import tinygrad_lr.nn.functional as F
 from tinygrad_lr import nn, optim
 from tinygrad_lr.datasets import synthetic_data, train_test_split
 from tinygrad_lr.metrics import mae, mse, r2_score
+from tinygrad_lr.utils import TrainingDiverged, check_finite
 from tinygrad_lr.utils.data import DataLoader, TensorDataset
 
 
@@ -68,13 +69,15 @@ def main(argv=None):
     trainer = optim.SGD(net.parameters(), lr=args.lr)
 
     for epoch in range(args.epochs):
-        for X, y in loader:
+        for step, (X, y) in enumerate(loader, start=1):
             l = F.mse_loss(net(X), y)  # noqa: E741  (the tutorial's name)
+            check_finite(l, lr=args.lr, epoch=epoch + 1, step=step)  # stop if training diverges
             trainer.zero_grad()
             l.backward()
             trainer.step()
         with torch.no_grad():
             l = F.mse_loss(net(X_train), y_train)  # noqa: E741
+        check_finite(l, lr=args.lr, epoch=epoch + 1)
         print(f"epoch {epoch + 1}, loss {l:f}")
 
     w, b = net.weight.data.reshape(-1), net.bias.data
@@ -98,4 +101,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except TrainingDiverged as error:  # say where and why, with no traceback and no result
+        raise SystemExit(f"error: {error}") from None

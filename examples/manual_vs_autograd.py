@@ -25,6 +25,7 @@ import numpy as np
 
 import tinygrad_lr as torch
 from tinygrad_lr.datasets import synthetic_data
+from tinygrad_lr.utils import TrainingDiverged, check_finite
 
 
 def manual_gradients(X, y, w, b):
@@ -93,6 +94,7 @@ def main(argv=None):
         loss_hand, grad_w, grad_b = manual_gradients(X_np, y_np, w_hand, b_hand)
 
         loss = mse_loss(X, y, w, b)
+        check_finite(loss, lr=args.lr, step=step)  # stop at the first inf or nan
         loss.backward()
 
         grad_diff = max(
@@ -114,6 +116,8 @@ def main(argv=None):
             f"{step:4d} {loss_hand:12.6f} {loss.item():16.6f} {grad_diff:12.2e} {param_diff:13.2e}"
         )
 
+    with torch.no_grad():  # the last update may have overshot too
+        check_finite(mse_loss(X, y, w, b), lr=args.lr, step=args.steps)
     learned = w.detach().reshape(-1).tolist()
     print(f"learned w = [{learned[0]:.4f}, {learned[1]:.4f}], b = {b.item():.4f}", end=" ")
     print("(true w = [3.0, -1.2], b = 2.0)")
@@ -132,4 +136,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except TrainingDiverged as error:  # say where and why, with no traceback and no result
+        raise SystemExit(f"error: {error}") from None

@@ -14,13 +14,13 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
-import math
 
 import numpy as np
 
 import tinygrad_lr as torch
 from tinygrad_lr.datasets import train_test_split
 from tinygrad_lr.metrics import mse, r2_score
+from tinygrad_lr.utils import TrainingDiverged, check_finite
 
 TRUE_SLOPE, TRUE_INTERCEPT, NOISE_STD = 3.5, 10.0, 25.0
 
@@ -66,26 +66,22 @@ def main(argv=None):
     report_every = max(1, args.epochs // 10)
     for epoch in range(1, args.epochs + 1):
         loss = ((x_train * w + b - y_train) ** 2).mean()
+        # Full batch: one step per epoch. Stop at the first inf or nan.
+        check_finite(loss, lr=args.lr, epoch=epoch, step=1)
         loss.backward()
         with torch.no_grad():
             w -= args.lr * w.grad
             b -= args.lr * b.grad
             w.grad.zero_()
             b.grad.zero_()
-        if epoch == 1:
-            first_loss = loss.item()
-        # On a quadratic, a small enough step lowers the loss every time; a loss that grows
-        # far past where it started means the steps overshoot further and further.
-        if not math.isfinite(loss.item()) or loss.item() > 100 * first_loss:
-            raise SystemExit(
-                f"gradient descent diverged at epoch {epoch} (train MSE {loss.item():.3g}): with "
-                "raw x in [0, 100] the learning rate must stay below about 3e-4"
-            )
         if epoch % report_every == 0 or epoch == 1:
             print(
                 f"epoch {epoch:6d}, train MSE {loss.item():10.3f}, "
                 f"w {w.item():.4f}, b {b.item():.4f}"
             )
+
+    with torch.no_grad():  # the last step's update may have overshot too
+        check_finite(((x_train * w + b - y_train) ** 2).mean(), lr=args.lr, epoch=args.epochs)
 
     # The least-squares line of the training data, for comparison.
     slope_ls, intercept_ls = np.polyfit(x_train.numpy()[:, 0], y_train.numpy()[:, 0], 1)
@@ -107,4 +103,10 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except TrainingDiverged as error:  # say where and why, with no traceback and no result
+        raise SystemExit(
+            f"error: {error} Here, with raw x in [0, 100], the learning rate must stay below "
+            "about 3e-4 (see the comment above DEFAULT_LR)."
+        ) from None
