@@ -64,20 +64,23 @@ def sum_to_shape(
     array([10.])
     """
     leading = grad.ndim - len(shape)
-    # Checked by hand: np.broadcast_shapes would cost more than the sum itself on small arrays.
-    if leading < 0 or any(
-        size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[leading:])
-    ):
+    # The dimensions to sum: those broadcasting added in front, and those it stretched from 1.
+    # A plain loop, because this runs for every broadcast operand (a bias, at every step).
+    axes = list(range(leading))
+    for i, size in enumerate(shape if leading >= 0 else ()):
+        if size != grad.shape[leading + i]:
+            if size != 1:
+                leading = -1  # not a broadcast of shape
+                break
+            axes.append(leading + i)
+    if leading < 0:
         name = node.name() if node is not None else "backward"
         raise RuntimeError(
             f"{name} returned a gradient of shape {grad.shape} for input {index}, which has shape "
             f"{shape}; a gradient must have the input's shape or a shape it broadcasts to"
         )
-    stretched = tuple(
-        leading + i for i, size in enumerate(shape) if size == 1 and grad.shape[leading + i] != 1
-    )
-    summed = grad.sum(axis=tuple(range(leading)) + stretched, keepdims=True)
-    return summed.reshape(shape)
+    # np.add.reduce is what grad.sum calls, without the Python wrapper around it.
+    return np.add.reduce(grad, axis=tuple(axes), keepdims=True).reshape(shape)
 
 
 def _accumulate(tensor: Tensor, grad: np.ndarray) -> None:
@@ -140,7 +143,7 @@ def run_backward(
         grad = pending.pop(node, None)
         if grad is None:  # no gradient reached this node (every path to it returned None)
             continue
-        if captured is not None and node in node_slots:
+        if node_slots and node in node_slots:
             captured[node_slots[node]] = grad
         if node._retained is not None:
             retained = node._retained()
@@ -150,24 +153,29 @@ def run_backward(
         input_grads = node.backward(node, grad)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
-        if len(input_grads) != len(node.next_functions):
+        parents = node.next_functions
+        if len(input_grads) != len(parents):
             raise RuntimeError(
                 f"{node.name()}: backward returned {len(input_grads)} gradients, but forward "
-                f"took {len(node.next_functions)} arguments; return one per argument (None for "
-                "those that need none)"
+                f"took {len(parents)} arguments; return one per argument (None for those that "
+                "need none)"
             )
-        for index, (parent, input_grad) in enumerate(zip(node.next_functions, input_grads)):
+        for index, parent in enumerate(parents):
+            input_grad = input_grads[index]
             if parent is None or input_grad is None:
                 continue
             shape = node.input_shapes[index]
             if input_grad.shape != shape:  # only the gradient of a broadcast operand is summed
                 input_grad = sum_to_shape(input_grad, shape, node, index)
-            if isinstance(parent, Tensor):
-                deliver_to_leaf(parent, input_grad)
-            elif parent in pending:
-                pending[parent] = pending[parent] + input_grad
+            if isinstance(parent, Function):
+                if parent in pending:
+                    pending[parent] = pending[parent] + input_grad
+                else:
+                    pending[parent] = input_grad
+            elif captured is None:  # a leaf
+                _accumulate(parent, input_grad)
             else:
-                pending[parent] = input_grad
+                deliver_to_leaf(parent, input_grad)
         if not retain_graph:
             node._saved = None
     return captured

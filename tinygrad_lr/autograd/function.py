@@ -101,16 +101,30 @@ class Function:
     def apply(cls, *args: Any) -> Tensor:
         """Run forward on the arrays behind ``args`` and record the op when gradients are needed."""
         ctx = cls()
-        needs_grad = _grad_state.enabled and any(
-            isinstance(arg, Tensor) and arg._requires_grad for arg in args
-        )
-        if needs_grad:
-            ctx.needs_input_grad = tuple(
-                isinstance(arg, Tensor) and arg._requires_grad for arg in args
-            )
-        else:
-            ctx.needs_input_grad = (False,) * len(args)
-        output = cls.forward(ctx, *[arg._data if isinstance(arg, Tensor) else arg for arg in args])
+        # One pass over the arguments collects everything forward and the graph need: a Python
+        # loop here runs for every operation, so it is written once, without generators.
+        arrays, needs_input_grad, parents, shapes = [], [], [], []
+        has_data = False  # a tensor argument that needs no gradient (X, y)
+        for arg in args:
+            if isinstance(arg, Tensor):
+                array = arg._data
+                arrays.append(array)
+                shapes.append(array.shape)
+                if arg._requires_grad:
+                    needs_input_grad.append(True)
+                    # A leaf stands for itself: the engine accumulates into its .grad.
+                    parents.append(arg.grad_fn or arg)
+                    continue
+                has_data = True
+            else:
+                arrays.append(arg)
+                shapes.append(None)
+            needs_input_grad.append(False)
+            parents.append(None)
+        needs_grad = _grad_state.enabled and True in needs_input_grad
+        # Under no_grad (or with no argument requiring grad) nothing about the graph is kept.
+        ctx.needs_input_grad = tuple(needs_input_grad) if needs_grad else (False,) * len(args)
+        output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
             # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic.
             output = np.asarray(output)
@@ -121,20 +135,12 @@ class Function:
                     f"{cls.__name__}.forward returned {output.dtype} data, but only floating-point "
                     "results can carry gradients"
                 )
-            # A leaf stands for itself in next_functions: the engine accumulates into its .grad.
-            ctx.next_functions = tuple(
-                (arg.grad_fn or arg) if needs else None
-                for arg, needs in zip(args, ctx.needs_input_grad)
-            )
-            ctx.input_shapes = tuple(
-                arg._data.shape if isinstance(arg, Tensor) else None for arg in args
-            )
-            # A tensor argument that needs no gradient is data: remembered for drawing the graph.
-            # Counting tensors and tensors needing grad is all that an op without data pays.
-            if len(args) - ctx.input_shapes.count(None) != ctx.needs_input_grad.count(True):
+            ctx.next_functions = tuple(parents)
+            ctx.input_shapes = tuple(shapes)
+            if has_data:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
                     _remember_data(arg) if shape is not None and not needs else None
-                    for arg, shape, needs in zip(args, ctx.input_shapes, ctx.needs_input_grad)
+                    for arg, shape, needs in zip(args, shapes, needs_input_grad)
                 )
             result._requires_grad = True
             result.grad_fn = ctx

@@ -10,8 +10,14 @@ from ..autograd.function import Function
 
 
 def _spread(g, ctx):
-    """Broadcast a reduced gradient back over the input's shape."""
-    if ctx.dim is not None and not ctx.keepdim:
+    """Broadcast a reduced gradient back over the input's shape (a read-only view, no copy)."""
+    if ctx.dim is None:
+        # One number for every element: a view whose strides are all 0, made directly because
+        # np.broadcast_to spends several microseconds checking before making the same view.
+        view = np.ndarray(ctx.shape, g.dtype, g, 0, (0,) * len(ctx.shape))
+        view.flags.writeable = False
+        return view
+    if not ctx.keepdim:
         g = np.expand_dims(g, ctx.dim)
     return np.broadcast_to(g, ctx.shape)
 
