@@ -13,6 +13,7 @@ They are not part of torch, so they live in this submodule rather than at the to
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -228,8 +229,26 @@ class CSVTable(NamedTuple):
     """The names of the columns of ``features``, in order."""
 
 
+# The first bytes of the binary files most often passed to load_csv by mistake.
+_BINARY_SIGNATURES = (
+    (
+        b"PK\x03\x04",
+        "a zip archive (an .xlsx workbook, an .npz file or a tinygrad_lr checkpoint): export "
+        "the sheet as CSV, or read a checkpoint with tinygrad_lr.load",
+    ),
+    (b"\x93NUMPY", "a NumPy .npy file: read it with numpy.load"),
+    (b"\x89PNG", "a PNG image"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file: decompress it first"),
+)
+
+
 def _read_text(path: Path) -> str:
-    """The file's text, decoded as UTF-8 (a byte-order mark is allowed)."""
+    """The file's text, decoded as UTF-8 (a byte-order mark is allowed).
+
+    Anything else is refused with what the file seems to be: a binary format, UTF-16 (what
+    some spreadsheet programs write as "Unicode text"), or a single-byte encoding like Latin-1.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -237,13 +256,30 @@ def _read_text(path: Path) -> str:
         raise FileNotFoundError(f"load_csv: no such file: {str(path)!r}{where}") from None
     except IsADirectoryError:
         raise IsADirectoryError(f"load_csv: {str(path)!r} is a directory, not a file") from None
+    for signature, what in _BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            raise ValueError(f"{path} is not a CSV table: it is {what}")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError(
+            f"{path}, line 1: UTF-16 text (the file starts with a UTF-16 byte-order mark); "
+            "save it as UTF-8 (in a spreadsheet program: 'CSV UTF-8')"
+        )
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise ValueError(
+            f"{path}, line {line}: the file contains NUL bytes, which text never has: it is "
+            "UTF-16 text without a byte-order mark, or not a text file; save the table as UTF-8 "
+            "CSV"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)  # counted in bytes, from 1
         raise ValueError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be "
-            "decoded); save the table as UTF-8 CSV"
+            f"{path}, line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column "
+            f"{column} cannot be decoded; the file may be Latin-1 or Windows-1252); save the "
+            "table as UTF-8 CSV"
         ) from None
 
 
@@ -335,6 +371,12 @@ def load_csv(
             if name not in columns:
                 close = difflib.get_close_matches(name, list(columns), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
+                for separator, separators in ((";", "semicolons"), ("\t", "tabs")):
+                    if len(columns) == 1 and separator in next(iter(columns)):
+                        hint = (
+                            f"; the header is a single column: is the file separated by "
+                            f"{separators}? load_csv reads comma-separated values"
+                        )
                 raise ValueError(
                     f"{path} has no column {name!r}; available columns: {', '.join(columns)}{hint}"
                 )

@@ -233,6 +233,15 @@ _NPY_MAGIC = b"\x93NUMPY"
 _PICKLE_PROTOCOL_2_TO_5 = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
 
+def _looks_like_text(head: bytes) -> bool:
+    """True when the first bytes are printable UTF-8 (or ASCII) text, such as a CSV header."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:  # may also be a multi-byte character cut by the 8-byte head
+        return False
+    return all(c.isprintable() or c in "\t\r\n" for c in text)
+
+
 def _refuse_foreign(head: bytes, name: str) -> None:
     """Raise a clear error unless the file starts like a zip archive (an .npz)."""
     if head.startswith(_ZIP_MAGIC):
@@ -246,6 +255,11 @@ def _refuse_foreign(head: bytes, name: str) -> None:
         )
     elif head.startswith(_NPY_MAGIC):
         reason = "it is a single NumPy .npy array; load it with numpy.load(path)"
+    elif _looks_like_text(head):
+        reason = (
+            f"it is a text file (it starts with {head.decode('utf-8', 'replace')!r}); "
+            "a CSV table is read with tinygrad_lr.datasets.load_csv"
+        )
     else:
         reason = f"it is not a zip (.npz) archive (it starts with {head[:8]!r})"
     raise RuntimeError(f"{name} is not a tinygrad_lr checkpoint: {reason}")
@@ -296,6 +310,8 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool | None = None
     if isinstance(f, (str, os.PathLike)):
         if not os.path.exists(f):
             raise FileNotFoundError(f"No such file or directory: '{name}' (no checkpoint there)")
+        if os.path.isdir(f):
+            raise IsADirectoryError(f"{name} is a directory, not a checkpoint file")
         with open(f, "rb") as file:
             return _load_from(file, name)
     return _load_from(f, name)
