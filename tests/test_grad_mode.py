@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import tinygrad_lr as tg
+from tinygrad_lr import grad_mode, nn, optim
 
 
 @pytest.fixture(autouse=True)
@@ -188,3 +192,109 @@ def test_matches_torch_for_nested_modes(torch: Any) -> None:
         modes.append((x * 1).requires_grad)
         outcomes.append(modes)
     assert outcomes[0] == outcomes[1] == [False, True, False, False, True]
+
+
+# ------------------------------------------------------------------ two models, two threads
+class Rendezvous:
+    """Makes one thread's step happen while the other is inside ``no_grad``, deterministically.
+
+    Without it the threads would overlap only by chance; with it, a grad mode shared between
+    threads breaks the other thread's training every time.
+    """
+
+    def __init__(self) -> None:
+        self.inside = threading.Event()  # set by the thread that has entered no_grad
+        self.done = threading.Event()  # set by the other thread after its training step
+
+    def skip(self) -> Rendezvous:
+        """Pre-set events, for running alone (one after the other)."""
+        self.inside.set()
+        self.done.set()
+        return self
+
+
+def train_linear_model(
+    seed: int, meetings: dict[int, Rendezvous], role: str, steps: int = 60
+) -> list[bytes]:
+    """Train nn.Linear with optim.SGD; return the parameters' bytes.
+
+    ``role`` "eval" evaluates under no_grad at the steps in ``meetings`` and waits there for the
+    other thread; ``role`` "train" waits at those steps until the evaluator is inside no_grad.
+    """
+    rng = np.random.default_rng(seed)  # everything from local state: nothing shared
+    X = tg.from_numpy(rng.standard_normal((32, 3)).astype(np.float32))
+    y = X @ tg.tensor([[1.0], [-2.0], [0.5]]) + 0.3
+    model = nn.Linear(3, 1)
+    with tg.no_grad():
+        model.weight.copy_(tg.from_numpy(rng.standard_normal((1, 3)).astype(np.float32)))
+        model.bias.zero_()
+    optimizer = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    for step in range(steps):
+        meeting = meetings.get(step)
+        if meeting is not None and role == "eval":
+            with tg.no_grad():
+                nn.functional.mse_loss(model(X), y)
+                meeting.inside.set()
+                assert meeting.done.wait(timeout=10), "the training thread did not arrive"
+        if meeting is not None and role == "train":
+            assert meeting.inside.wait(timeout=10), "the evaluating thread did not arrive"
+        loss = nn.functional.mse_loss(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if meeting is not None and role == "train":
+            meeting.done.set()
+        time.sleep(0)  # let the other thread run between steps
+    return [p.detach().numpy().tobytes() for p in model.parameters()]
+
+
+def train_two_models_in_threads() -> tuple[list[bytes], list[bytes]]:
+    meetings = {5: Rendezvous(), 23: Rendezvous(), 41: Rendezvous()}
+    results: dict[str, Any] = {}
+
+    def work(role: str, seed: int) -> None:
+        try:
+            results[role] = train_linear_model(seed, meetings, role)
+        except BaseException as error:  # reported by the main thread
+            results[role] = error
+            for meeting in meetings.values():  # release the other thread
+                meeting.skip()
+
+    threads = [
+        threading.Thread(target=work, args=("train", 1)),
+        threading.Thread(target=work, args=("eval", 2)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for value in results.values():
+        if isinstance(value, BaseException):
+            raise value
+    return results["train"], results["eval"]
+
+
+def test_two_threads_train_two_models_as_if_one_after_the_other() -> None:
+    alone = {step: Rendezvous().skip() for step in (5, 23, 41)}
+    expected_train = train_linear_model(1, alone, "train")
+    expected_eval = train_linear_model(2, alone, "eval")
+    for _ in range(3):
+        got_train, got_eval = train_two_models_in_threads()
+        assert got_train == expected_train  # bitwise: the same bytes
+        assert got_eval == expected_eval
+
+
+def test_the_two_threads_test_would_see_a_grad_mode_shared_by_threads(monkeypatch) -> None:
+    """Replace the thread-local flag by one shared object: the test above must then fail."""
+
+    class Shared:
+        enabled = True
+
+    shared, original = Shared(), grad_mode._state
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] == "tinygrad_lr":
+            for attribute, value in list(vars(module).items()):
+                if value is original:
+                    monkeypatch.setattr(module, attribute, shared)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        train_two_models_in_threads()
