@@ -131,6 +131,21 @@ CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
         r"rectangular|same length",
     ),
     "fill_ with a string": (lambda m: m.zeros(3).fill_("a"), r"fill_.*str"),
+    "arange of a string": (lambda m: m.arange("a"), r"arange.*number.*str"),
+    "linspace of a string": (lambda m: m.linspace(0, "a", 3), r"linspace.*number.*str"),
+    "randperm of a negative n": (lambda m: m.randperm(-1), r"randperm.*-1"),
+    "uniform_ with from > to": (
+        lambda m: m.nn.init.uniform_(m.ones(3), 2.0, 1.0),
+        r"from=2.0 > to=1.0",
+    ),
+    "tensor of ragged tensors": (
+        lambda m: m.tensor([m.ones(2).tolist(), m.ones(3).tolist()]),
+        r"rectangular",
+    ),
+    "collate arrays of different shapes": (
+        lambda m: m.utils.data.default_collate([np.ones(2), np.ones(3)]),
+        r"stack expects each tensor to be equal size.*\(2,\).*\(3,\)",
+    ),
     "compare with a string": (lambda m: m.ones(3) > "a", r"not supported"),
     # --- autograd
     "grad_outputs of a wrong shape": (
@@ -196,3 +211,48 @@ def test_synthetic_data_refuses_a_matrix_of_weights() -> None:
     # X (n, 2) @ w (2, 2) would give (n, 2) targets, silently reshaped to 2n rows.
     with pytest.raises(ValueError, match=r"synthetic_data: w must be 1-D.*\(2, 2\)"):
         synthetic_data([[1.0, 2.0], [3.0, 4.0]], 1.0, 10)
+
+
+@pytest.mark.parametrize(
+    ("target", "error", "message"),
+    [
+        (lambda d: d, IsADirectoryError, r"is a directory; save to a file in it"),
+        (
+            lambda d: d / "missing" / "model.pt",
+            FileNotFoundError,
+            r"directory .*missing.* does not",
+        ),
+    ],
+)
+def test_save_to_a_directory_or_into_a_missing_one_names_it(
+    tmp_path: Any, target: Any, error: type, message: str
+) -> None:
+    path = target(tmp_path)
+    with pytest.raises(error, match=message) as info:
+        tg.save({"w": tg.ones(2)}, path)
+    assert ".tmp" not in str(info.value)  # the temporary file is no business of the user's
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_of_something_that_is_not_a_file_says_what_it_takes() -> None:
+    with pytest.raises(TypeError, match="a path or a binary file object, got NoneType"):
+        tg.load(None)
+
+
+def test_load_csv_names_arguments_of_the_wrong_type(tmp_path: Any) -> None:
+    from tinygrad_lr.datasets import load_csv
+
+    path = tmp_path / "t.csv"
+    path.write_text("TV,sales\n1,2\n")
+    with pytest.raises(TypeError, match="target must be a column name.*got int"):
+        load_csv(path, 1)
+    with pytest.raises(TypeError, match=r"features must be a list of column names.*\['TV'\]"):
+        load_csv(path, "sales", features="TV")
+
+
+def test_metrics_of_strings_name_the_argument() -> None:
+    from tinygrad_lr.metrics import r2_score
+
+    with pytest.raises(ValueError, match="y_true must hold numbers") as info:
+        r2_score(["a", "b"], [1.0, 2.0])
+    assert "could not convert string to float" not in str(info.value)  # NumPy's words

@@ -67,10 +67,10 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
     else:
         try:
             array = np.array(data)
-        except ValueError as error:
+        except ValueError:
             raise ValueError(
                 f"could not make a tensor from {type(data).__name__}: nested lists must be "
-                f"rectangular (every row the same length) ({error})"
+                "rectangular (every row the same length)"
             ) from None
         if array.dtype.kind not in "biuf":
             raise TypeError(
@@ -117,6 +117,14 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy expects a numpy.ndarray, got {type(array).__name__}")
     return _new(array, False)
+
+
+def _check_numbers(function: str, **arguments: Any) -> None:
+    for name, value in arguments.items():
+        if value is not None and not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(
+                f"{function}(): argument '{name}' must be a number, not {type(value).__name__}"
+            )
 
 
 def _filled(size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) -> Tensor:
@@ -252,6 +260,7 @@ def arange(
     >>> tg.arange(0, 1, 0.25)
     tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
+    _check_numbers("arange", start=start, end=end, step=step)
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -284,6 +293,7 @@ def linspace(
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
+    _check_numbers("linspace", start=start, end=end)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise RuntimeError(f"linspace: steps must be a non-negative int, got {steps!r}")
     return _new(np.linspace(start, end, steps).astype(dtype.numpy), requires_grad)

@@ -347,6 +347,12 @@ def load_csv(
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
     if not dtype.is_floating_point:
         raise TypeError(f"load_csv: dtype must be a floating-point type, got {dtype}")
+    if not isinstance(target, str):
+        raise TypeError(f"load_csv: target must be a column name, got {type(target).__name__}")
+    if isinstance(features, str):  # a string is a sequence too: of one-letter names
+        raise TypeError(
+            f"load_csv: features must be a list of column names, e.g. [{features!r}], not a str"
+        )
     text = _read_text(path)
     if not text.strip():
         raise ValueError(f"{path} is empty: expected a header line of column names, then rows")

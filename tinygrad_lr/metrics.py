@@ -23,7 +23,13 @@ def _as_columns(values: Any, name: str) -> np.ndarray:
     """``values`` as a float64 array of shape (samples, outputs)."""
     if isinstance(values, Tensor):
         values = values.detach().numpy()
-    array = np.asarray(values, dtype=np.float64)
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must hold numbers (a tensor, an array or a list of numbers), got "
+            f"{values!r:.60}"
+        ) from None
     if array.ndim == 1:
         array = array.reshape(-1, 1)
     if array.ndim != 2:

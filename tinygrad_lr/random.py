@@ -246,4 +246,6 @@ def randperm(
     [0, 1, 2, 3]
     """
     dtype = dtypes.to_dtype(dtype) or dtypes.int64
+    if n < 0:
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
     return _finish(_rng(generator).permutation(int(n)), dtype, requires_grad)

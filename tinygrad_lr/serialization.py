@@ -145,10 +145,20 @@ def save(obj: Any, f: FileLike) -> None:
     text = json.dumps(manifest, allow_nan=False).encode("utf-8")
     arrays = {**encoder.arrays, _MANIFEST: np.frombuffer(text, dtype=np.uint8)}
     if not isinstance(f, (str, os.PathLike)):
+        if not hasattr(f, "write"):
+            raise TypeError(f"save expects a path or a binary file object, got {type(f).__name__}")
         np.savez(f, **arrays)
         return
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        example = os.path.join(path, "model.pt")
+        raise IsADirectoryError(f"{path} is a directory; save to a file in it, e.g. {example}")
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            f"cannot save to {path}: the directory {directory} does not exist; create it first "
+            "(os.makedirs)"
+        )
     temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     # O_EXCL: never write through a file (or link) that already exists under this name;
     # mode 0o666 lets the umask decide the permissions, as for any new file.
@@ -314,6 +324,8 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool | None = None
             raise IsADirectoryError(f"{name} is a directory, not a checkpoint file")
         with open(f, "rb") as file:
             return _load_from(file, name)
+    if not hasattr(f, "read"):
+        raise TypeError(f"load expects a path or a binary file object, got {type(f).__name__}")
     return _load_from(f, name)
 
 

@@ -1032,6 +1032,10 @@ class Tensor:
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with samples of U(a, b), in place."""
+        if a > b:
+            raise RuntimeError(
+                f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}"
+            )
         values = _random.rand(self._data.shape, generator=generator, dtype=self.dtype)
         return self._overwrite("uniform_", values._data * (b - a) + a)
 

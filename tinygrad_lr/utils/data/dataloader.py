@@ -43,6 +43,11 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(elem, Tensor):
         return stack(list(batch))
     if isinstance(elem, np.ndarray):
+        if any(sample.shape != elem.shape for sample in batch):
+            raise RuntimeError(
+                "stack expects each tensor to be equal size, but got shapes "
+                f"{[sample.shape for sample in batch]}"
+            )
         return from_numpy(np.stack(batch))
     if isinstance(elem, np.generic) and not isinstance(elem, (np.str_, np.bytes_)):
         return from_numpy(np.array(batch))
