@@ -147,6 +147,28 @@ CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
         r"stack expects each tensor to be equal size.*\(2,\).*\(3,\)",
     ),
     "compare with a string": (lambda m: m.ones(3) > "a", r"not supported"),
+    "eq with a list": (lambda m: m.ones(2).eq([1.0, 2.0]), r"eq.*list"),
+    "reshape_as a list": (lambda m: m.ones(4).reshape_as([2, 2]), r"reshape_as.*Tensor.*list"),
+    "view_as a number": (lambda m: m.ones(4).view_as(3), r"view_as.*Tensor.*int"),
+    "copy_ of a string": (lambda m: m.ones(2).copy_("a"), r"copy_.*str"),
+    "requires_grad_ of a string": (
+        lambda m: m.ones(2).requires_grad_("yes"),
+        r"requires_grad.*bool.*str",
+    ),
+    "alpha that is not a number": (
+        lambda m: m.ones(2).sub(m.ones(2), alpha="a"),
+        r"alpha.*number.*str",
+    ),
+    "integer to a negative power": (
+        lambda m: m.tensor([2, 3]) ** -1,
+        r"Integers to negative integer powers are not allowed",
+    ),
+    "minus a bool tensor": (lambda m: -m.tensor([True]), r"Negation.*bool.*~"),
+    "bool minus bool": (
+        lambda m: m.tensor([True]) - m.tensor([False]),
+        r"Subtraction.*two bool tensors.*a != b",
+    ),
+    "bitwise and of floats": (lambda m: m.ones(2) & m.ones(2), r"&.*float32"),
     # --- autograd
     "grad_outputs of a wrong shape": (
         lambda m: (lambda x: m.autograd.grad(x * 2, [x], grad_outputs=m.ones(4)))(

@@ -252,6 +252,11 @@ class Tensor:
     # ------------------------------------------------------------------ autograd
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set requires_grad in place on a leaf; only floating-point tensors can require it."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(
+                f"requires_grad_(): argument 'requires_grad' must be bool, not "
+                f"{type(requires_grad).__name__}"
+            )
         if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients, got {self.dtype}; "
@@ -466,11 +471,11 @@ class Tensor:
     # ------------------------------------------------------------------ arithmetic
     def add(self, other: Tensor | float, alpha: float = 1) -> Tensor:
         """self + alpha * other."""
-        return _binary(_ops.Add, self, other * alpha if alpha != 1 else other)
+        return _binary(_ops.Add, self, _times_alpha(other, alpha, "add"))
 
     def sub(self, other: Tensor | float, alpha: float = 1) -> Tensor:
         """self - alpha * other."""
-        return _binary(_ops.Sub, self, other * alpha if alpha != 1 else other)
+        return _binary(_ops.Sub, self, _times_alpha(other, alpha, "sub"))
 
     def mul(self, other: Tensor | float) -> Tensor:
         """self * other, elementwise."""
@@ -505,11 +510,17 @@ class Tensor:
         return _binary(_ops.Div, self, other, floating=True, reflected=True)
 
     def __neg__(self) -> Tensor:
-        return _ops.Neg.apply(self)
+        return self.neg()
 
     def neg(self) -> Tensor:
         """-self."""
-        return _ops.Neg.apply(self)
+        try:
+            return _ops.Neg.apply(self)
+        except TypeError:  # NumPy refuses to negate bools
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                "to invert a mask, use the `~` operator instead."
+            ) from None
 
     def __pos__(self) -> Tensor:
         return self
@@ -538,6 +549,11 @@ class Tensor:
             dtype = dtypes.result_type(self, exponent)
             if dtype is not self.dtype:
                 base = self._cast(dtype)
+            if base._data.dtype.kind in "iu" and exponent < 0:
+                raise RuntimeError(
+                    "Integers to negative integer powers are not allowed; convert first, e.g. "
+                    "x.float() ** -1"
+                )
         return _ops.Pow.apply(base, exponent)
 
     def __pow__(self, exponent: Any) -> Tensor:
@@ -637,11 +653,20 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(np.not_equal, other)
 
+    def _bitwise(self, ufunc: np.ufunc, symbol: str, other: Any) -> Tensor:
+        for operand in (self, other):
+            if isinstance(operand, Tensor) and operand._data.dtype.kind not in "biu":
+                raise NotImplementedError(
+                    f"{symbol} is only implemented for bool and integer tensors, got "
+                    f"{operand.dtype}"
+                )
+        return self._compare(ufunc, other)
+
     def __and__(self, other: Any) -> Tensor:
-        return self._compare(np.bitwise_and, other)
+        return self._bitwise(np.bitwise_and, "&", other)
 
     def __or__(self, other: Any) -> Tensor:
-        return self._compare(np.bitwise_or, other)
+        return self._bitwise(np.bitwise_or, "|", other)
 
     def __invert__(self) -> Tensor:
         if self._data.dtype.kind not in "biu":
@@ -650,7 +675,12 @@ class Tensor:
 
     def eq(self, other: Any) -> Tensor:
         """Elementwise ==, as a bool tensor."""
-        return self._compare(np.equal, other)
+        result = self._compare(np.equal, other)
+        if result is NotImplemented:
+            raise TypeError(
+                f"eq(): argument 'other' must be a Tensor or a number, not {type(other).__name__}"
+            )
+        return result
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """True when every element is close to ``other``'s."""
@@ -774,11 +804,11 @@ class Tensor:
 
     def view_as(self, other: Tensor) -> Tensor:
         """Reshape to ``other``'s shape."""
-        return self.reshape(other.shape)
+        return self.reshape(_check_tensor(other, "view_as").shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         """Reshape to ``other``'s shape."""
-        return self.reshape(other.shape)
+        return self.reshape(_check_tensor(other, "reshape_as").shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dimensions ``start_dim`` to ``end_dim`` into one."""
@@ -864,7 +894,7 @@ class Tensor:
                 self._data[steps[0]][steps[1]] = source
             else:
                 self._data[steps[0]] = source
-        except (IndexError, ValueError, TypeError) as error:
+        except (IndexError, ValueError, TypeError):
             try:
                 target = self._data[key].shape
             except (IndexError, ValueError, TypeError):
@@ -872,7 +902,7 @@ class Tensor:
             _raise_if_not_assignable(target, np.shape(source))
             raise TypeError(
                 f"index assignment: cannot write a {type(value).__name__} into a tensor of dtype "
-                f"{self.dtype} ({error})"
+                f"{self.dtype}"
             ) from None
 
     # ------------------------------------------------------------------ in-place
@@ -954,11 +984,11 @@ class Tensor:
 
     def add_(self, other: Tensor | float, alpha: float = 1) -> Tensor:
         """self += alpha * other, in place."""
-        return self._inplace(_ops.Add, np.add, other * alpha if alpha != 1 else other)
+        return self._inplace(_ops.Add, np.add, _times_alpha(other, alpha, "add_"))
 
     def sub_(self, other: Tensor | float, alpha: float = 1) -> Tensor:
         """self -= alpha * other, in place."""
-        return self._inplace(_ops.Sub, np.subtract, other * alpha if alpha != 1 else other)
+        return self._inplace(_ops.Sub, np.subtract, _times_alpha(other, alpha, "sub_"))
 
     def mul_(self, other: Tensor | float) -> Tensor:
         """self *= other, in place."""
@@ -995,12 +1025,12 @@ class Tensor:
                 self._become(result)
             else:
                 np.copyto(self._data, _data_of(values), casting="same_kind")
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError):
             source = np.asarray(_data_of(values))
             raise RuntimeError(
                 f"{what}: cannot write values of shape {source.shape} and dtype "
                 f"{source.dtype} into a tensor of shape {tuple(self.shape)} and dtype "
-                f"{self.dtype} ({error})"
+                f"{self.dtype}"
             ) from None
         return self
 
@@ -1023,6 +1053,8 @@ class Tensor:
 
     def copy_(self, src: Tensor | np.ndarray) -> Tensor:
         """Copy ``src``'s values (broadcast to this shape) into this tensor, in place."""
+        if not isinstance(src, (Tensor, np.ndarray, list, tuple, *_NUMBER_TYPES)):
+            raise TypeError(f"copy_(): argument 'src' must be a Tensor, not {type(src).__name__}")
         return self._overwrite("copy_", src)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
@@ -1222,6 +1254,30 @@ def _binary(
         shape_left, shape_right = np.shape(_data_of(left)), np.shape(_data_of(right))
         _raise_if_not_broadcastable(function.__name__.lower(), shape_left, shape_right)
         raise
+    except TypeError:  # NumPy refuses bool - bool
+        if function is _ops.Sub and a._data.dtype == np.bool_:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported; for their "
+                "exclusive or, use a != b"
+            ) from None
+        raise
+
+
+def _check_tensor(value: Any, function: str) -> Tensor:
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{function}(): argument 'other' must be Tensor, not {type(value).__name__}"
+        )
+    return value
+
+
+def _times_alpha(other: Any, alpha: Any, function: str) -> Any:
+    """``alpha * other`` for the ``alpha=`` argument of add and sub (a number, as in torch)."""
+    if not isinstance(alpha, _NUMBER_TYPES):
+        raise TypeError(
+            f"{function}(): argument 'alpha' must be a number, not {type(alpha).__name__}"
+        )
+    return other if alpha == 1 else other * alpha
 
 
 def _data_of(x: Any) -> Any:
