@@ -577,7 +577,7 @@ class Tensor:
                 other = Tensor._make(other)
             else:
                 raise TypeError(f"matmul: expected a Tensor, got {type(other).__name__}")
-        if self.ndim == 0 or other.ndim == 0:
+        if self._data.ndim == 0 or other._data.ndim == 0:
             raise RuntimeError(
                 f"both arguments to matmul need to be at least 1D, but they are {self.ndim}D "
                 f"and {other.ndim}D"
@@ -588,7 +588,7 @@ class Tensor:
                 f"and {other.dtype}; convert one with .float() or .double()"
             )
         inner_a = self._data.shape[-1]
-        inner_b = other._data.shape[-2] if other.ndim > 1 else other._data.shape[0]
+        inner_b = other._data.shape[-2] if other._data.ndim > 1 else other._data.shape[0]
         if inner_a != inner_b:
             shape_a = "x".join(map(str, self._data.shape))
             shape_b = "x".join(map(str, other._data.shape))
@@ -869,6 +869,8 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         key = _index_key(key)
         try:
+            if not isinstance(key, tuple):  # one int, slice or index array: NumPy's meaning
+                return _ops.Index.apply(self, key)
             result = self
             for step in _torch_index_steps(key, self._data.ndim):
                 result = _ops.Index.apply(result, step)
@@ -1036,6 +1038,10 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         """Set every element to 0, in place (``w.grad.zero_()``)."""
+        if not self._requires_grad and self._data.flags.writeable:
+            # A gradient or any tensor outside the graph, zeroed at every step: nothing to check.
+            self._data.fill(0)
+            return self
         return self._overwrite("zero_", 0)
 
     def fill_(self, value: float | Tensor) -> Tensor:
@@ -1092,7 +1098,7 @@ def _reshape_error(shape: tuple[int, ...], size: int) -> RuntimeError:
 def _index_key(key: Any) -> Any:
     """Turn tensors and lists inside an index into NumPy arrays."""
     if isinstance(key, tuple):
-        return tuple(_index_key(k) for k in key)
+        return tuple([_index_key(k) for k in key])
     if isinstance(key, Tensor):
         if key._data.dtype.kind not in "biu":
             raise IndexError(

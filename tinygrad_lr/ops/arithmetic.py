@@ -143,7 +143,8 @@ class Pow(Function):
     def forward(ctx, a, p):
         ctx.save_for_backward(a)
         ctx.p = p
-        return np.power(a, p)
+        # NumPy's ** computes a * a for p = 2 (as torch does), twice as fast as np.power.
+        return a**p
 
     @staticmethod
     def backward(ctx, g):
