@@ -10,9 +10,10 @@ shows medians over the rounds, the spread ((max − min) / median of µs per ste
 computed within this one run: to hand-written NumPy, to torch on the same path (from scratch or
 builtins), and, for the builtins, to the same framework from scratch.
 
-The scripts run with ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` removed from their
-environment, so that OpenBLAS picks its kernel for this CPU as it does for a user; the table's
-header names the kernel that ran. Tests never go through this file's environment.
+A full run starts the scripts with ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` removed from
+their environment, so that OpenBLAS picks its kernel for this CPU as it does for a user; the
+table's header names the kernel that ran. ``--quick`` (what the tests run) leaves the environment
+as it is.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ WORKLOAD_NAMES = ("W1", "W2", "W3")
 REMOVED_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
-def benchmark_environment() -> dict[str, str]:
-    """The scripts' environment: OpenBLAS chooses its own kernel; tinygrad_lr from this tree."""
-    env = {k: v for k, v in os.environ.items() if k not in REMOVED_VARIABLES}
+def benchmark_environment(quick: bool) -> dict[str, str]:
+    """The scripts' environment: tinygrad_lr from this tree; for a full run, OpenBLAS chooses
+    its own kernel."""
+    removed = () if quick else REMOVED_VARIABLES
+    env = {k: v for k, v in os.environ.items() if k not in removed}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
     return env
 
@@ -55,7 +58,7 @@ def run_script(name: str, workloads: list[str], quick: bool, timeout: float) -> 
     command = [sys.executable, script, "--workload", *workloads] + (["--quick"] if quick else [])
     completed = subprocess.run(
         command,
-        env=benchmark_environment(),
+        env=benchmark_environment(quick),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -72,7 +75,7 @@ def run_script(name: str, workloads: list[str], quick: bool, timeout: float) -> 
     return records
 
 
-def machine_description() -> dict[str, str]:
+def machine_description(quick: bool) -> dict[str, str]:
     """CPU, cores, versions and the BLAS that NumPy uses under the benchmark environment."""
     cpu = platform.processor() or platform.machine()
     try:
@@ -102,13 +105,13 @@ def machine_description() -> dict[str, str]:
     )
     output = subprocess.run(
         [sys.executable, "-c", probe],
-        env=benchmark_environment(),
+        env=benchmark_environment(quick),
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     info = json.loads(output)
-    removed = [name for name in REMOVED_VARIABLES if name in os.environ]
+    removed = [name for name in REMOVED_VARIABLES if name in os.environ and not quick]
     return {
         "cpu": f"{cpu}, {os.cpu_count()} logical cores",
         "python": platform.python_version(),
@@ -143,6 +146,13 @@ def _ratio(a: dict | None, b: dict | None, field: str = "us_per_step") -> float 
     return a[field] / b[field]
 
 
+def _memory_ratio(row: dict, numpy_row: dict | None) -> float | None:
+    """Peak memory relative to NumPy's, where NumPy's is large enough to compare (1 MB)."""
+    if numpy_row is None or numpy_row["peak_mb"] < 1.0:
+        return None
+    return row["peak_mb"] / numpy_row["peak_mb"]
+
+
 def table(summary: dict[tuple[str, str], dict]) -> str:
     """The results as a Markdown table."""
     header = (
@@ -167,7 +177,7 @@ def table(summary: dict[tuple[str, str], dict]) -> str:
                 f"| {fmt(_ratio(row, numpy_row))} "
                 f"| {fmt(None if framework == 'torch' else _ratio(row, torch_row))} "
                 f"| {fmt(_ratio(row, scratch_row) if path == 'builtins' else None)} "
-                f"| {row['peak_mb']:.1f} | {fmt(_ratio(row, numpy_row, 'peak_mb'))} "
+                f"| {row['peak_mb']:.1f} | {fmt(_memory_ratio(row, numpy_row))} "
                 f"| {row['final_loss']:.4e} | {row['param_error']:.2e} |"
             )
     return "\n".join(lines)
@@ -218,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         print("torch is not installed: its implementations are left out", file=sys.stderr)
         names = [name for name in names if IMPLEMENTATIONS[name][2] != "torch"]
 
-    machine = machine_description()
+    machine = machine_description(args.quick)
     load_before = os.getloadavg()
     started = time.time()
     records: list[dict] = []
@@ -245,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         f"wall time {time.time() - started:.0f} s\n"
     )
     print(table(summary))
-    print("\nTargets:\n" + targets(summary))
+    note = " (quick sizes: the targets are about full runs)" if args.quick else ""
+    print(f"\nTargets{note}:\n" + targets(summary))
     if args.json:
         with open(args.json, "w") as out:
             json.dump(
