@@ -101,6 +101,13 @@ class Function:
     def apply(cls, *args: Any) -> Tensor:
         """Run forward on the arrays behind ``args`` and record the op when gradients are needed."""
         ctx = cls()
+        if not _grad_state.enabled:
+            # Under no_grad nothing is recorded, so nothing about the graph is collected either.
+            ctx.needs_input_grad = (False,) * len(args)
+            output = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args])
+            if type(output) is not np.ndarray:
+                output = np.asarray(output)
+            return Tensor._make(output)
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
         arrays, needs_input_grad, parents, shapes = [], [], [], []
@@ -121,14 +128,13 @@ class Function:
                 shapes.append(None)
             needs_input_grad.append(False)
             parents.append(None)
-        needs_grad = _grad_state.enabled and True in needs_input_grad
-        # Under no_grad (or with no argument requiring grad) nothing about the graph is kept.
-        ctx.needs_input_grad = tuple(needs_input_grad) if needs_grad else (False,) * len(args)
+        needs_grad = True in needs_input_grad
+        ctx.needs_input_grad = tuple(needs_input_grad)
         output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
             # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic.
             output = np.asarray(output)
-        result = Tensor._make(output)
+        result = Tensor._make(output, needs_grad)
         if needs_grad:
             if output.dtype.kind != "f":
                 raise RuntimeError(
@@ -142,7 +148,6 @@ class Function:
                     _remember_data(arg) if shape is not None and not needs else None
                     for arg, shape, needs in zip(args, shapes, needs_input_grad)
                 )
-            result._requires_grad = True
             result.grad_fn = ctx
         return result
 

@@ -68,8 +68,9 @@ class Mean(Function):
                 ctx.count *= a.shape[d]
         if a.dtype == np.float16:  # NumPy sums float16 in float32 for a mean, as torch does
             return a.mean(axis=dim, keepdims=keepdim)
-        # np.mean is this sum and division plus a few microseconds of Python around them.
-        return a.sum(axis=dim, keepdims=keepdim) / ctx.count
+        # np.mean is this sum and division plus a few microseconds of Python around them
+        # (np.add.reduce is what a.sum calls).
+        return np.add.reduce(a, axis=dim, keepdims=keepdim) / ctx.count
 
     @staticmethod
     def backward(ctx, g):
