@@ -864,7 +864,8 @@ class Tensor:
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D; "
                 "use transpose(dim0, dim1) or permute"
             )
-        return self.transpose(0, 1) if self.ndim == 2 else self
+        # nn.Linear calls this at every step: the 2-D swap needs no dimension arithmetic.
+        return _ops.Transpose.apply(self, (1, 0)) if self._data.ndim == 2 else self
 
     def __getitem__(self, key: Any) -> Tensor:
         key = _index_key(key)
