@@ -98,9 +98,12 @@ def machine_description(quick: bool) -> dict[str, str]:
         "        f\"{p['internal_api']} {p['version']}, kernel {p.get('architecture')}, \"\n"
         "        f\"{p['num_threads']} threads\" for p in blas)\n"
         "except ImportError:\n"
-        "    config = numpy.show_config(mode='dicts')['Build Dependencies']['blas']\n"
-        "    info['blas'] = f\"{config['name']} {config['version']} (kernel: pip install \"\n"
-        "    info['blas'] += 'threadpoolctl to see it)'\n"
+        "    try:\n"
+        "        config = numpy.show_config(mode='dicts')['Build Dependencies']['blas']\n"
+        "        info['blas'] = f\"{config['name']} {config['version']} (kernel: pip install \"\n"
+        "        info['blas'] += 'threadpoolctl to see it)'\n"
+        "    except Exception:  # NumPy before 1.25 has no mode='dicts'\n"
+        "        info['blas'] = 'unknown (pip install threadpoolctl to see it)'\n"
         "print(json.dumps(info))\n"
     )
     output = subprocess.run(
