@@ -219,6 +219,14 @@ def test_simple_regression_reaches_the_least_squares_fit_quality(tmp_path):
     assert out["epochs"] == 400
 
 
+def test_simple_regression_default_run_reaches_the_least_squares_line(tmp_path):
+    # The default steps are enough for the slow intercept direction too (see the example's
+    # comment on the condition number), not only for R².
+    out = summary(run("simple_regression.py", cwd=tmp_path).stdout)
+    assert out["slope"] == pytest.approx(out["lstsq_slope"], abs=0.02)
+    assert out["intercept"] == pytest.approx(out["lstsq_intercept"], abs=0.5)
+
+
 def test_simple_regression_reports_divergence(tmp_path):
     result = run("simple_regression.py", "--lr", "1e-3", cwd=tmp_path, check=False)
     assert result.returncode == 1
