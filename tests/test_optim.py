@@ -397,3 +397,24 @@ def test_named_parameters_keep_their_names_as_in_torch(torch):
     assert ours.state_dict()["param_groups"] == expected
     with pytest.raises(ValueError, match="with/without names"):
         ours.add_param_group({"params": [tg.ones(1, requires_grad=True)]})
+
+
+def test_tensor_settings_become_numbers_and_train_as_numbers_do():
+    # torch accepts lr and betas as tensors; they used to be stored as tensors and make step() fail.
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal(3).astype(np.float32)
+    results = []
+    as_tensors = (tg.tensor(0.1), (tg.tensor(0.9), tg.tensor(0.99)))
+    # The numbers the float32 tensors hold (0.1 in float32 is 0.100000001...).
+    as_numbers = (as_tensors[0].item(), tuple(b.item() for b in as_tensors[1]))
+    for lr, betas in [as_numbers, as_tensors]:
+        w = tg.tensor(start.copy(), requires_grad=True)
+        opt = tg.optim.Adam([w], lr=lr, betas=betas)
+        assert opt.param_groups[0]["lr"] == pytest.approx(0.1)
+        assert isinstance(opt.param_groups[0]["betas"][0], float)
+        for _ in range(3):
+            opt.zero_grad()
+            (w * w).sum().backward()
+            opt.step()
+        results.append(w.detach().numpy().copy())
+    np.testing.assert_array_equal(results[0], results[1])

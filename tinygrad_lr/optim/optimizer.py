@@ -105,7 +105,7 @@ class Optimizer:
                 )
         group = {"params": params, **group}
         for name, default in self.defaults.items():
-            group[name] = param_group.get(name, default)
+            group[name] = _as_number(param_group.get(name, default))
         # Settings the optimizer does not know are kept, as torch keeps them.
         for name, value in param_group.items():
             group.setdefault(name, value)
@@ -264,3 +264,13 @@ def _copy_state_value(value: Any, param: Tensor, name: str) -> Any:
             value = value.to(param.dtype)
         return value.clone()
     return copy.deepcopy(value)
+
+
+def _as_number(setting: Any) -> Any:
+    """A one-element tensor given as a setting (``lr=tensor(0.01)``, as torch allows) becomes
+    its Python number, which is what the update rules take; tuples (``betas``) element-wise."""
+    if isinstance(setting, Tensor):
+        return setting.item()
+    if isinstance(setting, tuple):
+        return tuple(_as_number(value) for value in setting)
+    return setting
