@@ -347,23 +347,8 @@ class Tensor:
         >>> tg.tensor([1, 2]).to(tg.float32)
         tensor([1., 2.])
         """
-        dtype = kwargs.pop("dtype", None)
-        for arg in (*args, kwargs.pop("device", None)):
-            if arg is None:
-                continue
-            if isinstance(arg, str) and arg.split(":")[0] == "cpu":
-                continue
-            if isinstance(arg, Tensor):
-                dtype = arg.dtype
-                continue
-            if isinstance(arg, str) and arg.split(":")[0] in ("cuda", "mps"):
-                raise RuntimeError(
-                    f"device {arg!r} is not available: tinygrad_lr computes with NumPy on the CPU"
-                )
-            dtype = dtypes.to_dtype(arg)
-        if kwargs:
-            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
-        return self._cast(dtypes.to_dtype(dtype)) if dtype is not None else self
+        dtype = _parse_to_arguments(args, kwargs)
+        return self._cast(dtype) if dtype is not None else self
 
     def _cast(self, dtype: DType) -> Tensor:
         if self._data.dtype == dtype.numpy:
@@ -1094,6 +1079,29 @@ def _reshape_error(shape: tuple[int, ...], size: int) -> RuntimeError:
         f"shape '{list(shape)}' is invalid for input of size {size}: the new shape must hold "
         "the same number of elements"
     )
+
+
+def _parse_to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> DType | None:
+    """The dtype that ``.to(...)`` asks for (None if none), for tensors and modules alike.
+
+    As in torch, the arguments may be a dtype, a tensor whose dtype to take, or a device, given
+    positionally or as ``dtype=``/``device=``; the only device is the CPU.
+    """
+    kwargs = dict(kwargs)
+    dtype = kwargs.pop("dtype", None)
+    for arg in (*args, kwargs.pop("device", None)):
+        if arg is None:
+            continue
+        if isinstance(arg, str) and arg.split(":")[0] == "cpu":
+            continue
+        if isinstance(arg, str) and arg.split(":")[0] in ("cuda", "mps"):
+            raise RuntimeError(
+                f"device {arg!r} is not available: tinygrad_lr computes with NumPy on the CPU"
+            )
+        dtype = arg.dtype if isinstance(arg, Tensor) else dtypes.to_dtype(arg)
+    if kwargs:
+        raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+    return dtypes.to_dtype(dtype)
 
 
 def _index_key(key: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import dtypes
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, _parse_to_arguments
 from .parameter import Parameter
 
 
@@ -493,22 +493,9 @@ class Module:
         >>> nn.Linear(1, 1).to("cpu", dtype=tg.float64).weight.dtype
         tinygrad_lr.float64
         """
-        dtype = kwargs.pop("dtype", None)
-        for arg in (*args, kwargs.pop("device", None)):
-            if arg is None:
-                continue
-            if isinstance(arg, str) and arg.split(":")[0] == "cpu":
-                continue
-            if isinstance(arg, str) and arg.split(":")[0] in ("cuda", "mps"):
-                raise RuntimeError(
-                    f"device {arg!r} is not available: tinygrad_lr computes with NumPy on the CPU"
-                )
-            dtype = arg.dtype if isinstance(arg, Tensor) else arg
-        if kwargs:
-            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+        dtype = _parse_to_arguments(args, kwargs)
         if dtype is None:
             return self
-        dtype = dtypes.to_dtype(dtype)
         if not dtype.is_floating_point:
             raise TypeError(
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
