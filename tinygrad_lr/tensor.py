@@ -669,10 +669,7 @@ class Tensor:
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """True when every element is close to ``other``'s."""
-        if not isinstance(other, Tensor):
-            raise TypeError(
-                f"allclose(): argument 'other' must be Tensor, not {type(other).__name__}"
-            )
+        _check_tensor(other, "allclose")
         try:
             return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol))
         except ValueError:
