@@ -96,6 +96,14 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     return loss
 
 
+def _check_reduction(reduction: str) -> None:
+    """Refuse a ``reduction`` other than 'mean', 'sum' or 'none' (the loss modules use it too)."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(
+            f"{reduction} is not a valid value for reduction; use one of {', '.join(_REDUCTIONS)}"
+        )
+
+
 def _check_loss_arguments(
     function: str, input: Tensor, target: Tensor, reduction: str, stacklevel: int
 ) -> None:
@@ -106,10 +114,7 @@ def _check_loss_arguments(
     """
     _check_tensor(input, function, "input")
     _check_tensor(target, function, "target")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(
-            f"{reduction} is not a valid value for reduction; use one of {', '.join(_REDUCTIONS)}"
-        )
+    _check_reduction(reduction)
     if target.shape != input.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "

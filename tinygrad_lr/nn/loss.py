@@ -12,11 +12,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        if reduction not in F._REDUCTIONS:
-            raise ValueError(
-                f"{reduction} is not a valid value for reduction; use one of "
-                f"{', '.join(F._REDUCTIONS)}"
-            )
+        F._check_reduction(reduction)
         self.reduction = reduction
 
 
