@@ -515,6 +515,17 @@ class Module:
         return self
 
     # ------------------------------------------------------------------ state
+    def _saved_tensors(self) -> Iterator[tuple[str, Tensor]]:
+        """This module's own entries of a state dict: its parameters, then its persistent
+        buffers (None entries left out); :meth:`state_dict` and :meth:`load_state_dict` agree
+        on them because both read them here."""
+        for name, param in self._parameters.items():
+            if param is not None:
+                yield name, param
+        for name, buffer in self._buffers.items():
+            if buffer is not None and name not in self._non_persistent_buffers:
+                yield name, buffer
+
     def state_dict(
         self, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
     ) -> OrderedDict[str, Tensor]:
@@ -530,12 +541,8 @@ class Module:
         """
         if destination is None:
             destination = OrderedDict()
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers:
-                destination[prefix + name] = buffer if keep_vars else buffer.detach()
+        for name, tensor in self._saved_tensors():
+            destination[prefix + name] = tensor if keep_vars else tensor.detach()
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination, prefix + name + ".", keep_vars)
@@ -550,12 +557,7 @@ class Module:
         errors: list[str],
     ) -> None:
         """Copy this module's entries of ``state_dict`` into its tensors, then recurse."""
-        persistent_buffers = {
-            name: b for name, b in self._buffers.items() if name not in self._non_persistent_buffers
-        }
-        for name, tensor in {**self._parameters, **persistent_buffers}.items():
-            if tensor is None:
-                continue
+        for name, tensor in self._saved_tensors():
             key = prefix + name
             expected.add(key)
             if key not in state_dict:
