@@ -1126,6 +1126,24 @@ def _index_key(key: Any) -> Any:
     return key
 
 
+def _is_mask(part: Any) -> bool:
+    """Whether an index part selects by True/False: a bool, or an array of bools."""
+    return isinstance(part, (bool, np.bool_)) or (
+        isinstance(part, np.ndarray) and part.dtype == np.bool_
+    )
+
+
+def _dims_indexed(parts: tuple[Any, ...]) -> int:
+    """How many dimensions of the tensor the index ``parts`` use up.
+
+    A mask uses as many as it has (a bool: none); None and ``...`` use none; anything else one.
+    """
+    return sum(
+        np.ndim(part) if _is_mask(part) else 0 if part is None or part is Ellipsis else 1
+        for part in parts
+    )
+
+
 def _torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
     """One NumPy key, or two applied in turn, that select what torch selects with ``key``.
 
@@ -1141,14 +1159,8 @@ def _torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
     """
     if not isinstance(key, tuple) or not any(isinstance(k, np.ndarray) for k in key):
         return (key,)
-    if any(k is Ellipsis for k in key):
-        used = sum(
-            k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
-            for k in key
-            if k is not None and k is not Ellipsis and not isinstance(k, (bool, np.bool_))
-        )
-        if used == ndim:
-            key = tuple(k for k in key if k is not Ellipsis)
+    if any(k is Ellipsis for k in key) and _dims_indexed(key) == ndim:
+        key = tuple(k for k in key if k is not Ellipsis)
     if not any(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in key):
         return (key,)
     first, then = [], []
@@ -1180,17 +1192,7 @@ def _index_error(shape: tuple[int, ...], key: Any) -> Exception:
                 "only integers, slices (`:`), ellipsis (`...`), None and long or bool tensors "
                 f"are valid indices (got {type(part).__name__})"
             )
-
-    def is_mask(part: Any) -> bool:
-        return isinstance(part, (bool, np.bool_)) or (
-            isinstance(part, np.ndarray) and part.dtype == np.bool_
-        )
-
-    # A mask covers as many dimensions as it has; None and a Python bool cover none.
-    used = sum(
-        np.ndim(part) if is_mask(part) else 0 if part is None or part is Ellipsis else 1
-        for part in parts
-    )
+    used = _dims_indexed(parts)
     if used > len(shape):
         if not shape:
             return IndexError("invalid index of a 0-dim tensor; use tensor.item() for its value")
@@ -1202,7 +1204,7 @@ def _index_error(shape: tuple[int, ...], key: Any) -> Exception:
     for part in parts:
         if part is Ellipsis:
             dim += len(shape) - used
-        elif is_mask(part):
+        elif _is_mask(part):
             mask_shape = np.shape(part)
             if mask_shape != shape[dim : dim + len(mask_shape)]:
                 return IndexError(
