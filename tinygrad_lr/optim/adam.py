@@ -15,13 +15,11 @@ that (the "bias corrections").
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..creation import tensor, zeros_like
-from ..grad_mode import no_grad
 from .optimizer import Optimizer, ParamsT
 
 
@@ -87,8 +85,8 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update each parameter that has a gradient, in place; returns ``closure()``'s loss.
+    def _update(self, param: Any, group: dict[str, Any]) -> None:
+        """One step for one parameter, written with tensor operations as the formula reads.
 
         Examples
         --------
@@ -101,16 +99,6 @@ class Adam(Optimizer):
         >>> sorted(opt.state[w])
         ['exp_avg', 'exp_avg_sq', 'step']
         """
-        loss = self._evaluate(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for param in group["params"]:
-                    if param.grad is not None:
-                        self._update(param, group)
-        return loss
-
-    def _update(self, param: Any, group: dict[str, Any]) -> None:
-        """One step for one parameter, written with tensor operations as the formula reads."""
         beta1, beta2 = group["betas"]
         state = self.state[param]
         if not state:

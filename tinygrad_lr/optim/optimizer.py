@@ -3,7 +3,8 @@
 An optimizer holds ``param_groups``, a list of dicts: each has ``"params"`` (a list of tensors)
 and that group's settings (``"lr"``, ``"momentum"``, ...), so that different parameters can use
 different settings. ``state`` maps each parameter to what the update rule remembers between
-steps (a momentum buffer, Adam's moment estimates). A subclass only writes ``step``.
+steps (a momentum buffer, Adam's moment estimates). A subclass only writes ``_update``,
+the rule for one parameter; ``step`` applies it to every parameter that has a gradient.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..grad_mode import enable_grad
+from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
@@ -147,15 +148,37 @@ class Optimizer:
                     param.grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; subclasses implement the rule."""
-        raise NotImplementedError(f"{type(self).__name__} must implement step()")
+        """Update each parameter that has a gradient, in place; returns ``closure()``'s loss.
 
-    def _evaluate(self, closure: Callable[[], Any] | None) -> Any:
-        """Run ``closure`` (which recomputes the loss and calls backward) with recording on."""
-        if closure is None:
-            return None
-        with enable_grad():
-            return closure()
+        ``closure``, if given, recomputes the loss and calls backward (with recording on) before
+        the update. The update itself runs under ``no_grad``: it changes the parameters' values
+        and records nothing.
+
+        Examples
+        --------
+        >>> import tinygrad_lr as tg
+        >>> from tinygrad_lr import optim
+        >>> w = tg.tensor([1.0], requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> (w**2).sum().backward()
+        >>> opt.step()
+        >>> w  # 1 - 0.1 · 2
+        tensor([0.8000], requires_grad=True)
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is not None:
+                        self._update(param, group)
+        return loss
+
+    def _update(self, param: Tensor, group: dict[str, Any]) -> None:
+        """The update rule for one parameter with the settings of its group."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update(param, group)")
 
     # ------------------------------------------------------------------ saving
     def state_dict(self) -> dict[str, Any]:

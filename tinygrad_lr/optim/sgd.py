@@ -13,10 +13,8 @@ For each parameter p with gradient g, one step is (torch's rule, exactly):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from ..grad_mode import no_grad
 from .optimizer import Optimizer, ParamsT
 
 
@@ -81,8 +79,8 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update each parameter that has a gradient, in place; returns ``closure()``'s loss.
+    def _update(self, param: Any, group: dict[str, Any]) -> None:
+        """One step for one parameter, written with tensor operations as the formula reads.
 
         Examples
         --------
@@ -97,16 +95,6 @@ class SGD(Optimizer):
         >>> opt.state[w]["momentum_buffer"]  # 0.9 · 2 + 2 · 0.8
         tensor([3.4000])
         """
-        loss = self._evaluate(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for param in group["params"]:
-                    if param.grad is not None:
-                        self._update(param, group)
-        return loss
-
-    def _update(self, param: Any, group: dict[str, Any]) -> None:
-        """One step for one parameter, written with tensor operations as the formula reads."""
         grad = -param.grad if group["maximize"] else param.grad
         if group["weight_decay"] != 0:
             grad = grad.add(param, alpha=group["weight_decay"])
