@@ -318,7 +318,8 @@ class Tensor:
                     f"shape {tuple(self.shape)}: reduce it first (loss.sum() or loss.mean()), "
                     "or pass backward(gradient=...) of the same shape"
                 )
-            grad = np.ones_like(self._data)
+            # One C call; np.ones_like wraps two of them in Python, on every training step.
+            grad = np.array(1, dtype=self._data.dtype).reshape(self._data.shape)
         else:
             grad = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
             if grad.shape != self._data.shape:
@@ -852,10 +853,18 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         key = _index_key(key)
         try:
-            if not isinstance(key, tuple):  # one int, slice or index array: NumPy's meaning
-                return _ops.Index.apply(self, key)
+            # One int, slice or index array means what it means in NumPy; a tuple may take two
+            # NumPy steps to select what torch selects.
+            steps = _torch_index_steps(key, self._data.ndim) if isinstance(key, tuple) else (key,)
+            if not self._requires_grad:
+                # Data (X[idx], y[idx] at every step of a training loop) records nothing, so it
+                # is NumPy's indexing alone, without the bookkeeping of Function.apply.
+                data = self._data
+                for step in steps:
+                    data = data[step]
+                return Tensor._make(data if type(data) is np.ndarray else np.asarray(data))
             result = self
-            for step in _torch_index_steps(key, self._data.ndim):
+            for step in steps:
                 result = _ops.Index.apply(result, step)
             return result
         except (IndexError, ValueError, TypeError):
@@ -934,7 +943,6 @@ class Tensor:
                 result = result._cast(self.dtype)
             self._become(result)
             return self
-        self._check_writeable()
         value = other._data if isinstance(other, Tensor) else other
         # The optimizer's case, ``param -= lr * grad``, needs no promotion: a number, or a tensor
         # of the same dtype, never changes a floating tensor's dtype.
@@ -946,8 +954,10 @@ class Tensor:
                 result_dtype = dtypes.DEFAULT_FLOAT
             self._check_inplace_result(result_dtype, None)
         try:
-            ufunc(self._data, value, out=self._data, casting="same_kind")
+            # ``out=`` casts with "same_kind" rules, which the check above has made safe.
+            ufunc(self._data, value, out=self._data)
         except ValueError:
+            self._check_writeable()  # a read-only output is NumPy's other ValueError
             op, shape_value = function.__name__.lower(), np.shape(value)
             _raise_if_not_broadcastable(op, self._data.shape, shape_value)
             shape = np.broadcast_shapes(self._data.shape, shape_value)
@@ -1021,10 +1031,15 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         """Set every element to 0, in place (``w.grad.zero_()``)."""
-        if not self._requires_grad and self._data.flags.writeable:
-            # A gradient or any tensor outside the graph, zeroed at every step: nothing to check.
-            self._data.fill(0)
-            return self
+        if not self._requires_grad:
+            # A gradient or any tensor outside the graph, zeroed at every step: nothing to check
+            # but that the memory is writeable, which fill itself does.
+            try:
+                self._data.fill(0)
+                return self
+            except ValueError:
+                self._check_writeable()
+                raise
         return self._overwrite("zero_", 0)
 
     def fill_(self, value: float | Tensor) -> Tensor:
@@ -1103,8 +1118,8 @@ def _parse_to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> DType 
 
 def _index_key(key: Any) -> Any:
     """Turn tensors and lists inside an index into NumPy arrays."""
-    if isinstance(key, tuple):
-        return tuple([_index_key(k) for k in key])
+    if isinstance(key, tuple):  # ints and slices, the common parts, need nothing done
+        return tuple([k if type(k) in (int, slice) else _index_key(k) for k in key])
     if isinstance(key, Tensor):
         if key._data.dtype.kind not in "biu":
             raise IndexError(
@@ -1157,7 +1172,12 @@ def _torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
     - an ellipsis that stands for no dimension separates index arrays for NumPy, not for torch:
       it is dropped.
     """
-    if not isinstance(key, tuple) or not any(isinstance(k, np.ndarray) for k in key):
+    if not isinstance(key, tuple):
+        return (key,)
+    for k in key:  # a loop, not any(...): this runs for every indexing with a tuple
+        if isinstance(k, np.ndarray):
+            break
+    else:
         return (key,)
     if any(k is Ellipsis for k in key) and _dims_indexed(key) == ndim:
         key = tuple(k for k in key if k is not Ellipsis)

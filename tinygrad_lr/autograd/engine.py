@@ -1,16 +1,23 @@
 """The backward pass: visit the graph from the output back to the leaves.
 
-1. :func:`topological_order` lists every node reachable from the output, each before the nodes
-   that produced its inputs. It uses an explicit stack, not recursion, so a chain of 100,000 ops
-   works (a recursive walk stops at Python's recursion limit of about 1,000).
-2. :func:`run_backward` walks that list once. Each node receives the sum of the gradients its
-   result got from every use (a tensor used twice gets two contributions), calls its
-   ``backward``, sums each input gradient back to the input's shape if the forward broadcast it
-   (:func:`sum_to_shape`), and passes it on. At a leaf the gradient is added into ``.grad``.
+Every node gets a sequence number when forward records it (:attr:`Function.sequence_nr`), and an
+op's inputs always exist before the op does. So visiting nodes from the highest number down
+reaches each node only after every node that uses its result, which is the order backward needs
+(a topological order), and it needs no pass over the graph beforehand. torch's engine orders its
+work by the same numbers.
+
+:func:`run_backward` keeps the nodes that have received a gradient in a heap, takes the newest,
+calls its ``backward``, sums each input gradient back to the input's shape if the forward
+broadcast it (:func:`sum_to_shape`), and passes it on: to the input's node, adding it to what
+that node already received (a tensor used twice gets two contributions), or, at a leaf, into
+``.grad``. It loops instead of recursing, so a chain of 100,000 ops works (a recursive walk
+stops at Python's recursion limit of about 1,000). :func:`topological_order` lists the same
+order for a whole graph, for drawing it.
 """
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 import numpy as np
@@ -19,8 +26,8 @@ from ..tensor import Tensor
 from .function import Function
 
 
-def topological_order(root: Function) -> list[Function]:
-    """Nodes reachable from ``root``, ordered so that each comes before its inputs' nodes.
+def topological_order(*roots: Function) -> list[Function]:
+    """Every node reachable from ``roots``, in the order backward visits them: newest first.
 
     Examples
     --------
@@ -30,23 +37,18 @@ def topological_order(root: Function) -> list[Function]:
     >>> [node.name() for node in topological_order(loss.grad_fn)]
     ['SumBackward0', 'MulBackward0']
     """
-    post_order: list[Function] = []
-    visited = {root}
-    # Each stack entry is a node and an iterator over its inputs still to visit: a node is
-    # finished (appended) only after every input below it is.
-    stack = [(root, iter(root.next_functions))]
+    reachable = set(roots)
+    stack = list(roots)  # an explicit stack, not recursion: a 100,000-op chain is fine
     while stack:
-        node, inputs = stack[-1]
-        for parent in inputs:
-            if isinstance(parent, Function) and parent not in visited:
-                visited.add(parent)
-                stack.append((parent, iter(parent.next_functions)))
-                break
-        else:
-            stack.pop()
-            post_order.append(node)
-    post_order.reverse()
-    return post_order
+        for parent in stack.pop().next_functions:
+            if isinstance(parent, Function) and parent not in reachable:
+                reachable.add(parent)
+                stack.append(parent)
+    return sorted(reachable, key=_newest_first)
+
+
+def _newest_first(node: Function) -> int:
+    return -node.sequence_nr
 
 
 def sum_to_shape(
@@ -117,7 +119,7 @@ def run_backward(
     tensor([2., 4.])
     """
     captured: list[np.ndarray | None] | None = None
-    leaf_slots: dict[int, int] = {}
+    leaf_slots: dict[int, int] = {}  # with ``inputs``: where each input's gradient goes
     node_slots: dict[Function, int] = {}
     if inputs is not None:
         captured = [None] * len(inputs)
@@ -127,22 +129,19 @@ def run_backward(
             else:
                 node_slots[tensor.grad_fn] = slot
 
-    def deliver_to_leaf(leaf: Tensor, grad: np.ndarray) -> None:
-        if captured is None:
-            _accumulate(leaf, grad)
-        elif id(leaf) in leaf_slots:
-            slot = leaf_slots[id(leaf)]
-            captured[slot] = grad if captured[slot] is None else captured[slot] + grad
-
     if output.grad_fn is None:  # backward() called on a leaf: its gradient is grad_output
-        deliver_to_leaf(output, grad_output)
+        _deliver_to_leaf(output, grad_output, captured, leaf_slots)
         return captured
 
-    pending: dict[Function, Any] = {output.grad_fn: grad_output}
-    for node in topological_order(output.grad_fn):
-        grad = pending.pop(node, None)
-        if grad is None:  # no gradient reached this node (every path to it returned None)
-            continue
+    # The gradient each node has received so far, and the same nodes in a heap, newest on top
+    # (heapq keeps the smallest first, hence the minus). Sequence numbers are unique, so two
+    # entries never tie and nodes themselves are never compared.
+    root = output.grad_fn
+    pending: dict[Function, Any] = {root: grad_output}
+    heap = [(-root.sequence_nr, root)]
+    while heap:
+        node = heapq.heappop(heap)[1]
+        grad = pending.pop(node)
         if node_slots and node in node_slots:
             captured[node_slots[node]] = grad
         if node._retained is not None:
@@ -151,7 +150,7 @@ def run_backward(
                 _accumulate(retained, grad)
 
         input_grads = node.backward(node, grad)
-        if not isinstance(input_grads, tuple):
+        if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         parents = node.next_functions
         if len(input_grads) != len(parents):
@@ -172,13 +171,25 @@ def run_backward(
                     pending[parent] = pending[parent] + input_grad
                 else:
                     pending[parent] = input_grad
+                    heapq.heappush(heap, (-parent.sequence_nr, parent))
             elif captured is None:  # a leaf
                 _accumulate(parent, input_grad)
             else:
-                deliver_to_leaf(parent, input_grad)
+                _deliver_to_leaf(parent, input_grad, captured, leaf_slots)
         if not retain_graph:
             node._saved = None
     return captured
+
+
+def _deliver_to_leaf(
+    leaf: Tensor, grad: np.ndarray, captured: list | None, leaf_slots: dict[int, int]
+) -> None:
+    """A leaf's gradient: accumulated into ``.grad``, or kept for ``autograd.grad``'s inputs."""
+    if captured is None:
+        _accumulate(leaf, grad)
+    elif id(leaf) in leaf_slots:
+        slot = leaf_slots[id(leaf)]
+        captured[slot] = grad if captured[slot] is None else captured[slot] + grad
 
 
 def grad(

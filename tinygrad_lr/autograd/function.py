@@ -13,6 +13,7 @@ once, without waiting for the cycle collector.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from typing import Any
 
@@ -27,6 +28,11 @@ FREED_GRAPH_MESSAGE = (
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
     "graph a second time or if you need to access saved tensors after calling backward."
 )
+
+
+# Sequence numbers for recorded nodes. next() on itertools.count is one C call, so two threads
+# recording at once never get the same number.
+_sequence_numbers = itertools.count()
 
 
 class Function:
@@ -69,6 +75,9 @@ class Function:
     ``next_functions`` leaves out: ``(weak reference to the tensor, weak reference to the NumPy
     array owning its memory, dtype)``, else None; empty when there is none. Only read to draw the
     graph (:mod:`tinygrad_lr.viz`); weak references keep no array alive and make no cycle."""
+    sequence_nr: int = -1
+    """When ``apply`` recorded the node: a number that grows with every recorded op. The inputs
+    of a node are older than the node; the engine visits nodes newest first."""
     _saved: tuple[np.ndarray, ...] | None = ()
     _retained: weakref.ref[Tensor] | None = None
 
@@ -111,13 +120,14 @@ class Function:
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
         arrays, needs_input_grad, parents, shapes = [], [], [], []
-        has_data = False  # a tensor argument that needs no gradient (X, y)
+        needs_grad = has_data = False  # has_data: a tensor argument needing no gradient (X, y)
         for arg in args:
             if isinstance(arg, Tensor):
                 array = arg._data
                 arrays.append(array)
                 shapes.append(array.shape)
                 if arg._requires_grad:
+                    needs_grad = True
                     needs_input_grad.append(True)
                     # A leaf stands for itself: the engine accumulates into its .grad.
                     parents.append(arg.grad_fn or arg)
@@ -128,7 +138,6 @@ class Function:
                 shapes.append(None)
             needs_input_grad.append(False)
             parents.append(None)
-        needs_grad = True in needs_input_grad
         ctx.needs_input_grad = tuple(needs_input_grad)
         output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
@@ -141,12 +150,15 @@ class Function:
                     f"{cls.__name__}.forward returned {output.dtype} data, but only floating-point "
                     "results can carry gradients"
                 )
+            ctx.sequence_nr = next(_sequence_numbers)
             ctx.next_functions = tuple(parents)
             ctx.input_shapes = tuple(shapes)
             if has_data:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
-                    _remember_data(arg) if shape is not None and not needs else None
-                    for arg, shape, needs in zip(args, shapes, needs_input_grad)
+                    [
+                        None if parent is not None or shape is None else _remember_data(arg)
+                        for arg, parent, shape in zip(args, parents, shapes)
+                    ]
                 )
             result.grad_fn = ctx
         return result

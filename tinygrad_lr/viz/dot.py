@@ -451,9 +451,4 @@ _LEGEND = [
 
 def _backward_order(roots: list[Function]) -> list[Function]:
     """Every node reachable from ``roots``, each before the nodes that produced its inputs."""
-    if len(roots) == 1:
-        return topological_order(roots[0])
-    # Several outputs: order them as one graph whose root takes all of them as inputs.
-    joint = Function()
-    joint.next_functions = tuple(dict.fromkeys(roots))
-    return topological_order(joint)[1:]
+    return topological_order(*roots)
