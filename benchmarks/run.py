@@ -34,6 +34,7 @@ ROOT = os.path.dirname(HERE)
 # name: (script, path, framework); numpy is the reference of both paths.
 IMPLEMENTATIONS = {
     "numpy": ("numpy_analytic.py", "scratch", "numpy"),
+    "bare autograd": ("bare_autograd.py", "scratch", "bare"),
     "tinygrad_lr scratch": ("tinygrad_scratch.py", "scratch", "tinygrad_lr"),
     "torch scratch": ("torch_scratch.py", "scratch", "torch"),
     "tinygrad_lr builtins": ("tinygrad_builtins.py", "builtins", "tinygrad_lr"),

@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 IMPLEMENTATIONS = (
     "numpy",
+    "bare autograd",
     "tinygrad_lr scratch",
     "torch scratch",
     "tinygrad_lr builtins",
