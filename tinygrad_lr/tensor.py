@@ -520,6 +520,8 @@ class Tensor:
         >>> tg.tensor([1.0, 2.0]).pow(2)
         tensor([1., 4.])
         """
+        if type(exponent) in (int, float) and self._data.dtype.kind == "f":
+            return _ops.Pow.apply(self, exponent)  # x ** 2 in a loss: nothing to check
         if isinstance(exponent, Tensor):
             if exponent.ndim != 0:
                 raise TypeError(
@@ -563,34 +565,15 @@ class Tensor:
                 other = Tensor._make(other)
             else:
                 raise TypeError(f"matmul: expected a Tensor, got {type(other).__name__}")
-        if self._data.ndim == 0 or other._data.ndim == 0:
-            raise RuntimeError(
-                f"both arguments to matmul need to be at least 1D, but they are {self.ndim}D "
-                f"and {other.ndim}D"
-            )
-        if self._data.dtype != other._data.dtype:
+        if self._data.dtype != other._data.dtype:  # NumPy would silently promote
             raise RuntimeError(
                 f"matmul: expected both operands to have the same dtype, but got {self.dtype} "
                 f"and {other.dtype}; convert one with .float() or .double()"
             )
-        inner_a = self._data.shape[-1]
-        inner_b = other._data.shape[-2] if other._data.ndim > 1 else other._data.shape[0]
-        if inner_a != inner_b:
-            shape_a = "x".join(map(str, self._data.shape))
-            shape_b = "x".join(map(str, other._data.shape))
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({shape_a} and {shape_b}): the last "
-                f"dimension of the first ({inner_a}) must equal the "
-                f"{'first' if other.ndim == 1 else 'second-to-last'} dimension of the second "
-                f"({inner_b})"
-            )
         try:
             return _ops.MatMul.apply(self, other)
-        except ValueError:
-            raise RuntimeError(
-                f"matmul: batch dimensions of shapes {tuple(self.shape)} and "
-                f"{tuple(other.shape)} cannot be broadcast together"
-            ) from None
+        except ValueError:  # NumPy refused the shapes: say which rule they broke
+            raise _matmul_shape_error(self._data.shape, other._data.shape) from None
 
     def __matmul__(self, other: Any) -> Tensor:
         return self.matmul(other)
@@ -1295,6 +1278,27 @@ def _binary(
                 "exclusive or, use a != b"
             ) from None
         raise
+
+
+def _matmul_shape_error(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> RuntimeError:
+    """torch's message for operands that matmul cannot multiply."""
+    if not shape_a or not shape_b:
+        return RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {len(shape_a)}D "
+            f"and {len(shape_b)}D"
+        )
+    inner_a = shape_a[-1]
+    inner_b = shape_b[-2] if len(shape_b) > 1 else shape_b[0]
+    if inner_a != inner_b:
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, shape_a))} and "
+            f"{'x'.join(map(str, shape_b))}): the last dimension of the first ({inner_a}) must "
+            f"equal the {'first' if len(shape_b) == 1 else 'second-to-last'} dimension of the "
+            f"second ({inner_b})"
+        )
+    return RuntimeError(
+        f"matmul: batch dimensions of shapes {shape_a} and {shape_b} cannot be broadcast together"
+    )
 
 
 def _check_tensor(value: Any, function: str) -> Tensor:

@@ -157,9 +157,10 @@ class Pow(Function):
         elif p == 1:
             return g, None
         elif p == 2:
-            # 2 * (g * a), the same number as g * (2 * a), in one temporary array instead of two.
+            # 2 * (g * a), the same number as g * (2 * a), in one temporary array instead of two;
+            # doubling by adding it to itself is exact and spares NumPy's handling of a Python 2.
             grad = g * a
-            grad *= 2
+            grad += grad
             return grad, None
         else:
             derivative = p * np.power(a, p - 1)
