@@ -5,7 +5,8 @@ Each implementation script (``numpy_analytic.py``, ``tinygrad_scratch.py``, ...)
 function, ``setup(data)``, that turns the NumPy arrays of :class:`Data` into its own tensors and
 returns two closures: ``loop()``, the training loop (the only code that is timed), and
 ``result()``, the learned ``(w, b)`` as NumPy arrays. :func:`main` does the rest, identically for
-every implementation, and prints one JSON line per workload.
+every implementation, and prints one JSON line per workload. The loop is timed ``--loops`` times
+(5 by default), each from the same fresh start, and the median is reported.
 
 Data and parameters come from NumPy's PCG64 generator with a fixed seed, so every implementation
 trains the same model from the same start on the same data. The from-scratch scripts and the NumPy
@@ -34,6 +35,7 @@ import math
 import os
 import platform
 import resource
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -190,26 +192,35 @@ def peak_memory_kib(method: str) -> int:
 Setup = Callable[[Data], tuple[Callable[[], None], Callable[[], tuple[np.ndarray, np.ndarray]]]]
 
 
-def measure(setup: Setup, workload: Workload) -> dict:
-    """Warm up, then time ``loop()`` once and measure its peak memory; return the results."""
+def measure(setup: Setup, workload: Workload, loops: int = 1) -> dict:
+    """Warm up, then time ``loop()`` ``loops`` times from the same start; return the results.
+
+    Each time starts from fresh parameters and a trimmed heap, so every loop repeats the same
+    work; the median of the loops is reported, which a busy moment of a shared machine moves
+    less than a single timing. Peak memory is the highest of the loops.
+    """
     warm_loop, _ = setup(make_data(workload.warmup()))
     warm_loop()
     data = make_data(workload)
-    loop, result = setup(data)
-    baseline, method = reset_peak_memory()
-    start = time.perf_counter()
-    loop()
-    seconds = time.perf_counter() - start
-    peak = peak_memory_kib(method)
+    times, peak_kib = [], 0
+    for _ in range(loops):
+        loop, result = setup(data)
+        baseline, method = reset_peak_memory()
+        start = time.perf_counter()
+        loop()
+        times.append(time.perf_counter() - start)
+        peak_kib = max(peak_kib, peak_memory_kib(method) - baseline)
+    seconds = statistics.median(times)
     w, b = result()
     return {
         "workload": workload.name,
         "steps": workload.steps,
+        "loops": loops,
         "us_per_step": seconds / workload.steps * 1e6,
         "seconds": seconds,
         "final_loss": full_loss(data, w, b),
         "param_error": parameter_error(data, w, b),
-        "peak_mb": max(peak - baseline, 0) / 1024,
+        "peak_mb": peak_kib / 1024,
         "memory_method": method,
     }
 
@@ -219,11 +230,13 @@ def main(implementation: str, setup: Setup, argv: list[str] | None = None) -> li
     parser = argparse.ArgumentParser(description=f"benchmark: {implementation}")
     parser.add_argument("--workload", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--loops", type=int, default=5, help="timed loops; the median is kept")
     args = parser.parse_args(argv)
     table = QUICK_WORKLOADS if args.quick else WORKLOADS
     results = []
     for name in args.workload:
-        record = {"implementation": implementation, **measure(setup, table[name])}
+        loops = 1 if args.quick else args.loops
+        record = {"implementation": implementation, **measure(setup, table[name], loops)}
         record["pid"] = os.getpid()
         record["python"] = platform.python_version()
         print(json.dumps(record), flush=True)
