@@ -391,12 +391,17 @@ def test_linear_errors():
 
 
 def test_linear_forward_and_backward_equal_torchs(torch):
+    torch.manual_seed(0)
     theirs = torch.nn.Linear(3, 2)
     ours = nn.Linear(3, 2)
     copy_weights(ours, theirs)
     x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     out_ours, out_theirs = ours(tg.tensor(x)), theirs(torch.tensor(x))
-    np.testing.assert_allclose(out_ours.detach().numpy(), out_theirs.detach().numpy(), rtol=1e-6)
+    # torch's addmm adds the bias inside the matrix product, in another order: float32 rounding
+    # differs by an ulp or so, which an output near 0 turns into a large relative difference.
+    np.testing.assert_allclose(
+        out_ours.detach().numpy(), out_theirs.detach().numpy(), rtol=1e-6, atol=1e-6
+    )
     g = np.random.default_rng(1).standard_normal((5, 2)).astype(np.float32)
     out_ours.backward(tg.tensor(g))
     out_theirs.backward(torch.tensor(g))
@@ -414,6 +419,37 @@ def test_functional_linear_matches_torch_and_finite_differences(torch, x_shape):
     compare_with_torch(lambda m, x, w, b: m.nn.functional.linear(x, w, b), arrays, rtol=1e-5)
     compare_with_torch(lambda m, x, w: m.nn.functional.linear(x, w), arrays[:2], rtol=1e-5)
     check_gradients(lambda m, x, w, b: F.linear(x, w, b), arrays)
+
+
+def test_linear_and_mse_loss_are_one_node_each_and_the_rest_takes_tensor_ops(torch):
+    layer = nn.Linear(3, 2)
+    loss = F.mse_loss(layer(tg.randn(4, 3)), tg.randn(4, 2))
+    theirs = torch.nn.functional.mse_loss(torch.zeros(2, requires_grad=True), torch.zeros(2))
+    assert loss.grad_fn.name() == type(theirs.grad_fn).__name__ == "MseLossBackward0"
+    linear_node = loss.grad_fn.next_functions[0]
+    assert isinstance(linear_node, tg.ops.Linear)
+    assert linear_node.next_functions[1:] == (layer.weight, layer.bias)
+    # Mixed dtypes, other shapes, a 1-D weight: tensor operations, with their promotion and
+    # broadcasting rules (and torch's errors).
+    x32 = tg.randn(4, 2, requires_grad=True)
+    assert isinstance(F.mse_loss(x32, tg.randn(4, 2).double()).grad_fn, tg.ops.Mean)
+    with pytest.warns(UserWarning, match="target size"):
+        assert isinstance(F.mse_loss(x32, tg.randn(4, 1)).grad_fn, tg.ops.Mean)
+    assert isinstance(F.linear(x32, tg.randn(2)).grad_fn, tg.ops.MatMul)
+    assert isinstance(F.linear(x32, tg.randn(3, 2), tg.randn(1)).grad_fn, tg.ops.Add)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_one_op_linear_and_mse_loss_follow_torch_in_both_dtypes(torch, dtype):
+    rng = np.random.default_rng(3)
+    shapes = [(6, 3), (2, 3), (2,), (6, 2)]
+    arrays = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+    compare_with_torch(
+        lambda m, x, w, b, y: m.nn.functional.mse_loss(m.nn.functional.linear(x, w, b), y),
+        arrays,
+        rtol=1e-5 if dtype == "float32" else 1e-12,
+    )
+    check_gradients(lambda m, x, w, b, y: F.mse_loss(F.linear(x, w, b), y, "sum"), arrays)
 
 
 # ---------------------------------------------------------------------------------- Sequential

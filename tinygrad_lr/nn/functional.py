@@ -1,14 +1,16 @@
 """Stateless functions behind the layers: ``linear``, activations, and losses.
 
-Import it as torch users do: ``import tinygrad_lr.nn.functional as F``. Each function is written
-with tensor operations, so its gradient comes from those operations' backward: nothing here
-needs a backward of its own.
+Import it as torch users do: ``import tinygrad_lr.nn.functional as F``. Most functions are
+written with tensor operations, so their gradients come from those operations' backward. Two are
+single operations, as in torch, because training calls them at every step: ``linear``
+(:class:`~tinygrad_lr.ops.Linear`) and ``mse_loss`` (:class:`~tinygrad_lr.ops.MseLoss`).
 """
 
 from __future__ import annotations
 
 import warnings
 
+from .. import ops as _ops
 from ..tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -42,8 +44,24 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     _check_tensor(input, "linear", "input")
     _check_tensor(weight, "linear", "weight")
+    if bias is not None:
+        _check_tensor(bias, "linear", "bias")
+    if _is_plain_linear(input, weight, bias):
+        return _ops.Linear.apply(input, weight, bias)
+    # Anything else (a 1-D weight, mixed dtypes, a bias of another shape) is matmul and +,
+    # which give torch's result, or torch's error.
     output = input.matmul(weight.t())
     return output if bias is None else output + bias
+
+
+def _is_plain_linear(input: Tensor, weight: Tensor, bias: Tensor | None) -> bool:
+    """The layer's case: floating tensors of one dtype, x (..., in), W (out, in), b (out,)."""
+    x, w = input._data, weight._data
+    if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
+        return False
+    if x.dtype != w.dtype or x.dtype.kind != "f":
+        return False
+    return bias is None or (bias._data.dtype == x.dtype and bias._data.shape == w.shape[:1])
 
 
 def relu(input: Tensor) -> Tensor:
@@ -127,6 +145,10 @@ def _check_loss_arguments(
 
 def _mse_loss(input: Tensor, target: Tensor, reduction: str, stacklevel: int) -> Tensor:
     _check_loss_arguments("mse_loss", input, target, reduction, stacklevel + 1)
+    x, y = input._data, target._data
+    if x.shape == y.shape and x.dtype == y.dtype and x.dtype.kind == "f":
+        return _ops.MseLoss.apply(input, target, reduction)
+    # Other shapes or dtypes: the tensor operations broadcast (or refuse to) and promote.
     return _reduce((input - target) ** 2, reduction)
 
 

@@ -47,3 +47,40 @@ class MatMul(Function):
             if b.ndim == 1:
                 db = db[..., 0]
         return da, db
+
+
+class Linear(Function):
+    """out = x Wᵀ + b;  dx = g W,  dW = gᵀ x,  db = g (summed back over the batch by the engine).
+
+    What ``nn.Linear`` computes, as one op (torch's ``addmm``): the bias is added in place into
+    the fresh product, so the layer makes one array as large as its output, not two.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x, W = tg.ones(4, 3), tg.ones(2, 3, requires_grad=True)
+    >>> b = tg.zeros(2, requires_grad=True)
+    >>> Linear.apply(x, W, b).sum().backward()  # F.linear(x, W, b): db sums g over 4 rows
+    >>> W.grad[0], b.grad
+    (tensor([4., 4., 4.]), tensor([4., 4.]))
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        out = np.matmul(x, weight.T)
+        if bias is not None:
+            out += bias  # F.linear has checked that the bias broadcasts to the output's shape
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        dx = g @ weight if ctx.needs_input_grad[0] else None
+        dweight = None
+        if ctx.needs_input_grad[1]:
+            # Every row of every batch dimension contributes: flatten them into one.
+            g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 1 else g[None, :]
+            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 1 else x[None, :]
+            dweight = g2.T @ x2
+        return dx, dweight, g

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..autograd.engine import topological_order
 from ..autograd.function import Function
-from ..ops import Add, Div, MatMul, Mean, Mul, Pow, Sub, Sum
+from ..ops import Add, Div, Linear, MatMul, Mean, MseLoss, Mul, Pow, Sub, Sum
 from ..tensor import Tensor
 from .labels import format_number, format_shape, format_values
 from .render import Graph
@@ -206,6 +206,9 @@ def _gradient_shape(node: Function, index: int) -> tuple[int, ...]:
     if isinstance(node, MatMul):  # batch dimensions broadcast; the last two multiply
         batch = np.broadcast_shapes(*(s[:-2] for s in node.input_shapes))
         return tuple(batch) + tuple(shape[-2:] if len(shape) >= 2 else shape)
+    if isinstance(node, Linear) and index == 2:  # the bias's gradient is g, one row per sample
+        x_shape, weight_shape = node.input_shapes[:2]
+        return tuple(x_shape[:-1]) + tuple(weight_shape[:1])
     return shape
 
 
@@ -214,6 +217,8 @@ def _op_detail(node: Function) -> str | None:
     where a number (not drawn: numbers are not recorded) took part in + - * /."""
     if isinstance(node, Pow):
         return f"input ** {format_number(node.p)}"
+    if isinstance(node, MseLoss):
+        return f"reduction={node.reduction}"
     if isinstance(node, (Sum, Mean)) and node.dim is not None:
         dims = ", ".join(str(d) for d in node.dim)
         return f"dim={dims}" + (", keepdim" if node.keepdim else "")
