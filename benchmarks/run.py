@@ -1,6 +1,6 @@
 """Run every benchmark script, interleaved, each run in a fresh process; print one table.
 
-    python benchmarks/run.py                 # 5 rounds of W1, W2, W3: about 5 minutes
+    python benchmarks/run.py                 # 5 rounds of W1, W2, W3: about 8 minutes
     python benchmarks/run.py --repeats 9 --workload W1
     python benchmarks/run.py --quick         # small sizes, one round: a smoke test
 
