@@ -433,6 +433,8 @@ def test_linear_and_mse_loss_are_one_node_each_and_the_rest_takes_tensor_ops(tor
     # broadcasting rules (and torch's errors).
     x32 = tg.randn(4, 2, requires_grad=True)
     assert isinstance(F.mse_loss(x32, tg.randn(4, 2).double()).grad_fn, tg.ops.Mean)
+    x16 = tg.randn(4, 2).half().requires_grad_()  # its mean sums in float32, as torch's does
+    assert isinstance(F.mse_loss(x16, tg.randn(4, 2).half()).grad_fn, tg.ops.Mean)
     with pytest.warns(UserWarning, match="target size"):
         assert isinstance(F.mse_loss(x32, tg.randn(4, 1)).grad_fn, tg.ops.Mean)
     assert isinstance(F.linear(x32, tg.randn(2)).grad_fn, tg.ops.MatMul)

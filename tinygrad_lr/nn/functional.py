@@ -146,9 +146,10 @@ def _check_loss_arguments(
 def _mse_loss(input: Tensor, target: Tensor, reduction: str, stacklevel: int) -> Tensor:
     _check_loss_arguments("mse_loss", input, target, reduction, stacklevel + 1)
     x, y = input._data, target._data
-    if x.shape == y.shape and x.dtype == y.dtype and x.dtype.kind == "f":
+    if x.shape == y.shape and x.dtype == y.dtype and x.dtype.kind == "f" and x.itemsize >= 4:
         return _ops.MseLoss.apply(input, target, reduction)
-    # Other shapes or dtypes: the tensor operations broadcast (or refuse to) and promote.
+    # Other shapes or dtypes: the tensor operations broadcast (or refuse to) and promote, and
+    # their mean sums float16 in float32, as torch does.
     return _reduce((input - target) ** 2, reduction)
 
 
