@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -280,6 +281,36 @@ def test_autograd_grad_with_grad_outputs_and_a_non_leaf_input(torch: Any) -> Non
         (g_hidden,) = m.autograd.grad(out, hidden, grad_outputs=m.tensor([1.0, 10.0]))
         results.append(g_hidden.tolist())
     assert results[0] == results[1] == [4.0, 80.0]
+
+
+def test_autograd_grad_of_an_input_given_twice(torch: Any) -> None:
+    results = []
+    for m in (tg, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        hidden = x * 3
+        out = (hidden * x).sum()
+        grads = m.autograd.grad(out, (x, hidden, x, hidden))
+        results.append([g.tolist() for g in grads])
+    assert results[0] == results[1]
+
+
+def test_backward_may_return_a_tuple_subclass() -> None:
+    Grads = namedtuple("Grads", "da db")
+
+    class Product(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):  # a * b
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):  # da = g b, db = g a
+            a, b = ctx.saved_tensors
+            return Grads(g * b, g * a)
+
+    a, b = tg.tensor([2.0], requires_grad=True), tg.tensor([5.0], requires_grad=True)
+    Product.apply(a, b).backward()
+    assert (a.grad.item(), b.grad.item()) == (5.0, 2.0)
 
 
 def test_autograd_grad_unused_input(torch: Any) -> None:

@@ -46,6 +46,10 @@ CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
         lambda m: m.zeros(3).__setitem__(slice(None), m.ones(4)),
         r"expanded size of the tensor \(3\) must match the existing size \(4\)",
     ),
+    "matmul of a number with mixed dtypes": (
+        lambda m: m.tensor(1.0) @ m.ones(2, dtype=m.float64),
+        r"both arguments to matmul need to be at least 1D, but they are 0D and 1D",
+    ),
     # --- indexing, with torch's wording ("dimension", not NumPy's "axis")
     "int index out of range": (
         lambda m: m.ones(3)[5],

@@ -441,6 +441,14 @@ def test_linear_and_mse_loss_are_one_node_each_and_the_rest_takes_tensor_ops(tor
     assert isinstance(F.linear(x32, tg.randn(3, 2), tg.randn(1)).grad_fn, tg.ops.Add)
 
 
+@pytest.mark.parametrize("x_shape,w_shape", [((4, 0), (2, 0)), ((4, 3), (0, 3)), ((0, 3), (2, 3))])
+def test_linear_with_an_empty_dimension_matches_torch(torch, x_shape, w_shape):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(shape).astype(np.float32) for shape in (x_shape, w_shape)]
+    arrays.append(np.ones(w_shape[0], dtype=np.float32))
+    compare_with_torch(lambda m, x, w, b: m.nn.functional.linear(x, w, b), arrays)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_one_op_linear_and_mse_loss_follow_torch_in_both_dtypes(torch, dtype):
     rng = np.random.default_rng(3)

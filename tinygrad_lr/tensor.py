@@ -565,6 +565,8 @@ class Tensor:
                 other = Tensor._make(other)
             else:
                 raise TypeError(f"matmul: expected a Tensor, got {type(other).__name__}")
+        if not self._data.ndim or not other._data.ndim:
+            raise _matmul_shape_error(self._data.shape, other._data.shape)
         if self._data.dtype != other._data.dtype:  # NumPy would silently promote
             raise RuntimeError(
                 f"matmul: expected both operands to have the same dtype, but got {self.dtype} "
@@ -939,14 +941,16 @@ class Tensor:
         try:
             # ``out=`` casts with "same_kind" rules, which the check above has made safe.
             ufunc(self._data, value, out=self._data)
-        except ValueError:
-            self._check_writeable()  # a read-only output is NumPy's other ValueError
-            op, shape_value = function.__name__.lower(), np.shape(value)
-            _raise_if_not_broadcastable(op, self._data.shape, shape_value)
-            shape = np.broadcast_shapes(self._data.shape, shape_value)
-            self._check_inplace_result(self.dtype, shape)
-            raise
-        return self
+            return self
+        except ValueError as error:
+            refusal = error
+        # NumPy refused: read-only memory, or shapes. Said in torch's words outside the except
+        # clause, so that the traceback shows our error alone.
+        self._check_writeable()
+        op, shape_value = function.__name__.lower(), np.shape(value)
+        _raise_if_not_broadcastable(op, self._data.shape, shape_value)
+        self._check_inplace_result(self.dtype, np.broadcast_shapes(self._data.shape, shape_value))
+        raise refusal
 
     def _check_inplace_result(self, result_dtype: DType, shape: tuple[int, ...] | None) -> None:
         if result_dtype._rank > self.dtype._rank:
@@ -1020,9 +1024,8 @@ class Tensor:
             try:
                 self._data.fill(0)
                 return self
-            except ValueError:
-                self._check_writeable()
-                raise
+            except ValueError:  # read-only memory: _overwrite says so in torch's words
+                pass
         return self._overwrite("zero_", 0)
 
     def fill_(self, value: float | Tensor) -> Tensor:

@@ -3,8 +3,8 @@
 Every node gets a sequence number when forward records it (:attr:`Function.sequence_nr`), and an
 op's inputs always exist before the op does. So visiting nodes from the highest number down
 reaches each node only after every node that uses its result, which is the order backward needs
-(a topological order), and it needs no pass over the graph beforehand. torch's engine orders its
-work by the same numbers.
+(a topological order), and it needs no pass over the graph beforehand. torch's engine also orders
+ready nodes by these numbers (after a pass that counts each node's dependencies).
 
 :func:`run_backward` keeps the nodes that have received a gradient in a heap, takes the newest,
 calls its ``backward``, sums each input gradient back to the input's shape if the forward
@@ -119,15 +119,16 @@ def run_backward(
     tensor([2., 4.])
     """
     captured: list[np.ndarray | None] | None = None
-    leaf_slots: dict[int, int] = {}  # with ``inputs``: where each input's gradient goes
-    node_slots: dict[Function, int] = {}
+    # With ``inputs``: where each input's gradient goes (a tensor given twice fills two slots).
+    leaf_slots: dict[int, list[int]] = {}
+    node_slots: dict[Function, list[int]] = {}
     if inputs is not None:
         captured = [None] * len(inputs)
         for slot, tensor in enumerate(inputs):
             if tensor.grad_fn is None:
-                leaf_slots[id(tensor)] = slot
+                leaf_slots.setdefault(id(tensor), []).append(slot)
             else:
-                node_slots[tensor.grad_fn] = slot
+                node_slots.setdefault(tensor.grad_fn, []).append(slot)
 
     if output.grad_fn is None:  # backward() called on a leaf: its gradient is grad_output
         _deliver_to_leaf(output, grad_output, captured, leaf_slots)
@@ -143,14 +144,15 @@ def run_backward(
         node = heapq.heappop(heap)[1]
         grad = pending.pop(node)
         if node_slots and node in node_slots:
-            captured[node_slots[node]] = grad
+            for slot in node_slots[node]:
+                captured[slot] = grad
         if node._retained is not None:
             retained = node._retained()
             if retained is not None:
                 _accumulate(retained, grad)
 
         input_grads = node.backward(node, grad)
-        if type(input_grads) is not tuple:
+        if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
         parents = node.next_functions
         if len(input_grads) != len(parents):
@@ -182,13 +184,13 @@ def run_backward(
 
 
 def _deliver_to_leaf(
-    leaf: Tensor, grad: np.ndarray, captured: list | None, leaf_slots: dict[int, int]
+    leaf: Tensor, grad: np.ndarray, captured: list | None, leaf_slots: dict[int, list[int]]
 ) -> None:
     """A leaf's gradient: accumulated into ``.grad``, or kept for ``autograd.grad``'s inputs."""
     if captured is None:
         _accumulate(leaf, grad)
-    elif id(leaf) in leaf_slots:
-        slot = leaf_slots[id(leaf)]
+        return
+    for slot in leaf_slots.get(id(leaf), ()):
         captured[slot] = grad if captured[slot] is None else captured[slot] + grad
 
 

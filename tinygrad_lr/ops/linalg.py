@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -79,8 +81,8 @@ class Linear(Function):
         dx = g @ weight if ctx.needs_input_grad[0] else None
         dweight = None
         if ctx.needs_input_grad[1]:
-            # Every row of every batch dimension contributes: flatten them into one.
-            g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 1 else g[None, :]
-            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 1 else x[None, :]
-            dweight = g2.T @ x2
+            # Every row of every batch dimension contributes: flatten them into one. The row
+            # count is written out because reshape(-1, 0) cannot infer it for empty arrays.
+            rows = math.prod(x.shape[:-1])
+            dweight = g.reshape(rows, g.shape[-1]).T @ x.reshape(rows, x.shape[-1])
         return dx, dweight, g
