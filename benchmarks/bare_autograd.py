@@ -1,12 +1,14 @@
-"""The floor for any eager autograd written in Python: how close to NumPy can one come at all?
+"""The floor of an eager autograd's cost per operation: how close to NumPy can one come at all?
 
 An eager framework builds a result object and a graph node for every operation and walks the
 nodes back in ``backward()``; hand-written NumPy does neither. This script is that framework with
 everything else taken out: one small class, the six operations of the loss as closures, the
 engine's newest-first order, and nothing more (no dtype rules, no argument checks, no
 broadcasting beyond the bias, no ``no_grad``, no graph metadata, no error messages). It is not a
-library; its time is the lower bound for tinygrad_lr's and for any eager design's, and the
-benchmark table shows it next to them.
+library. Where the arrays are small (W1, W2), the time goes to that fixed cost per operation, and
+its time is the lower bound for tinygrad_lr's and any eager design's; with large arrays (W3) it
+is no bound, because it keeps more temporary arrays alive than tinygrad_lr does. The benchmark
+table shows it next to the others.
 
     python benchmarks/bare_autograd.py --workload W1
 """
