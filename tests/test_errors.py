@@ -46,6 +46,10 @@ CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
         lambda m: m.zeros(3).__setitem__(slice(None), m.ones(4)),
         r"expanded size of the tensor \(3\) must match the existing size \(4\)",
     ),
+    "retain_graph that is not a bool": (
+        lambda m: (m.ones(2, requires_grad=True) * 2).sum().backward(retain_graph="yes"),
+        r"argument 'retain_graph' must be bool, not str",
+    ),
     "matmul of a number with mixed dtypes": (
         lambda m: m.tensor(1.0) @ m.ones(2, dtype=m.float64),
         r"both arguments to matmul need to be at least 1D, but they are 0D and 1D",

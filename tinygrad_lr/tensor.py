@@ -328,7 +328,7 @@ class Tensor:
                     f"has a shape of {tuple(self.shape)}"
                 )
             grad = grad.astype(self._data.dtype, copy=False)
-        _engine.run_backward(self, grad, retain_graph=bool(retain_graph))
+        _engine.run_backward(self, grad, _engine._retain_graph_flag(retain_graph, "backward"))
 
     def detach(self) -> Tensor:
         """The same data outside the graph (shares memory, requires no grad)."""

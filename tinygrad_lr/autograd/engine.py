@@ -194,6 +194,23 @@ def _deliver_to_leaf(
         captured[slot] = grad if captured[slot] is None else captured[slot] + grad
 
 
+def _retain_graph_flag(retain_graph: Any, function: str) -> bool:
+    """``retain_graph`` as a bool: None means False; anything but a bool is refused, as torch does.
+
+    Examples
+    --------
+    >>> _retain_graph_flag(None, "backward"), _retain_graph_flag(True, "backward")
+    (False, True)
+    """
+    if retain_graph is None:
+        return False
+    if not isinstance(retain_graph, (bool, np.bool_)):
+        raise TypeError(
+            f"{function}(): argument 'retain_graph' must be bool, not {type(retain_graph).__name__}"
+        )
+    return bool(retain_graph)
+
+
 def grad(
     outputs: Tensor,
     inputs: Tensor | tuple[Tensor, ...] | list[Tensor],
@@ -234,7 +251,7 @@ def grad(
                 f"Mismatch in shape: grad_outputs has a shape of {seed.shape} and outputs has a "
                 f"shape of {tuple(outputs.shape)}"
             )
-    captured = run_backward(outputs, seed, bool(retain_graph), inputs)
+    captured = run_backward(outputs, seed, _retain_graph_flag(retain_graph, "grad"), inputs)
     results = []
     for tensor, value in zip(inputs, captured):
         if value is None and not allow_unused:
