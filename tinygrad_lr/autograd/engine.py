@@ -18,6 +18,7 @@ order for a whole graph, for drawing it.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,18 @@ def _accumulate(tensor: Tensor, grad: np.ndarray) -> None:
         tensor._grad = Tensor._make(np.array(grad, dtype=tensor._data.dtype, copy=True))
     else:
         tensor._grad._data += grad
+
+
+def _clear_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
+    """Undo the accumulation before the next backward: each ``.grad`` to None, or to zeros in
+    place (``Module.zero_grad`` and ``Optimizer.zero_grad``)."""
+    for param in params:
+        if param.grad is None:
+            continue
+        if set_to_none:
+            param.grad = None
+        else:
+            param.grad.zero_()
 
 
 def run_backward(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .. import dtypes
+from ..autograd.engine import _clear_grads
 from ..grad_mode import no_grad
 from ..tensor import Tensor, _parse_to_arguments
 from .parameter import Parameter
@@ -425,13 +426,7 @@ class Module:
         >>> layer.weight.grad is None
         True
         """
-        for param in self.parameters():
-            if param.grad is None:
-                continue
-            if set_to_none:
-                param.grad = None
-            else:
-                param.grad.zero_()
+        _clear_grads(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------------ dtype conversion
     def _convert_floating(self, dtype: dtypes.DType) -> Module:

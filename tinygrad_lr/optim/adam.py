@@ -110,9 +110,7 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = zeros_like(param)
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
 
-        grad = -param.grad if group["maximize"] else param.grad
-        if group["weight_decay"] != 0:
-            grad = grad.add(param, alpha=group["weight_decay"])
+        grad = self._gradient(param, group)
         state["step"] += 1
         step = state["step"].item()
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..autograd.engine import _clear_grads
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
@@ -139,13 +140,7 @@ class Optimizer:
         tensor([0., 0.])
         """
         for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
-                    param.grad = None
-                else:
-                    param.grad.zero_()
+            _clear_grads(group["params"], set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update each parameter that has a gradient, in place; returns ``closure()``'s loss.
@@ -179,6 +174,15 @@ class Optimizer:
     def _update(self, param: Tensor, group: dict[str, Any]) -> None:
         """The update rule for one parameter with the settings of its group."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update(param, group)")
+
+    @staticmethod
+    def _gradient(param: Tensor, group: dict[str, Any]) -> Tensor:
+        """The gradient the update follows: negated to maximize, plus weight_decay · param (the
+        L2 penalty's gradient), as both SGD and Adam start their step."""
+        grad = -param.grad if group["maximize"] else param.grad
+        if group["weight_decay"] != 0:
+            grad = grad.add(param, alpha=group["weight_decay"])
+        return grad
 
     # ------------------------------------------------------------------ saving
     def state_dict(self) -> dict[str, Any]:

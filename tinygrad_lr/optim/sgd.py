@@ -95,9 +95,7 @@ class SGD(Optimizer):
         >>> opt.state[w]["momentum_buffer"]  # 0.9 · 2 + 2 · 0.8
         tensor([3.4000])
         """
-        grad = -param.grad if group["maximize"] else param.grad
-        if group["weight_decay"] != 0:
-            grad = grad.add(param, alpha=group["weight_decay"])
+        grad = self._gradient(param, group)
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[param]
