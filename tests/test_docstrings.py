@@ -55,6 +55,16 @@ def missing_docs() -> tuple[list[str], list[str], list[str]]:
             no_doc.append(f"{name} ({where(obj)})")
             continue
         exempt = inspect.isclass(obj) and issubclass(obj, BaseException)
+        if _is_builtin_op(obj):
+            # An op reads as math line, forward, backward: its example is in its module's
+            # docstring, whose Examples must show it (applied, or as the node it records).
+            module_doc = inspect.getmodule(obj).__doc__ or ""
+            examples = (
+                module_doc.split("Examples\n--------", 1)[-1] if EXAMPLES.search(module_doc) else ""
+            )
+            if obj.__name__ not in examples:
+                no_example.append(f"{name}: not shown in its module's Examples ({where(obj)})")
+            exempt = True
         if not exempt and not EXAMPLES.search(doc):
             no_example.append(f"{name} ({where(obj)})")
         if inspect.isclass(obj):
@@ -63,6 +73,15 @@ def missing_docs() -> tuple[list[str], list[str], list[str]]:
                 if not inspect.getdoc(method):
                     no_method_doc.append(f"{obj.__module__}.{method_name} ({where(method)})")
     return no_doc, no_example, no_method_doc
+
+
+def _is_builtin_op(obj: object) -> bool:
+    """A Function subclass of tinygrad_lr.ops."""
+    return (
+        inspect.isclass(obj)
+        and issubclass(obj, tg.autograd.Function)
+        and obj.__module__.startswith("tinygrad_lr.ops.")
+    )
 
 
 @functools.cache

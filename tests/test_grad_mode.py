@@ -290,7 +290,7 @@ def test_the_two_threads_test_would_see_a_grad_mode_shared_by_threads(monkeypatc
     class Shared:
         enabled = True
 
-    shared, original = Shared(), grad_mode._state
+    shared, original = Shared(), grad_mode.state
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] == "tinygrad_lr":
             for attribute, value in list(vars(module).items()):

@@ -6,6 +6,7 @@ prints ``torch.``, tinygrad_lr prints ``tinygrad_lr.``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from collections import OrderedDict
@@ -411,49 +412,174 @@ def test_linear_forward_and_backward_equal_torchs(torch):
         )
 
 
-@pytest.mark.parametrize("x_shape", [(5, 3), (3,), (2, 4, 3)])
-def test_functional_linear_matches_torch_and_finite_differences(torch, x_shape):
-    rng = np.random.default_rng(0)
-    arrays = [rng.standard_normal(x_shape), rng.standard_normal((2, 3)), rng.standard_normal(2)]
-    arrays = [a.astype(np.float32) for a in arrays]
-    compare_with_torch(lambda m, x, w, b: m.nn.functional.linear(x, w, b), arrays, rtol=1e-5)
-    compare_with_torch(lambda m, x, w: m.nn.functional.linear(x, w), arrays[:2], rtol=1e-5)
-    check_gradients(lambda m, x, w, b: F.linear(x, w, b), arrays)
+# (input, weight, bias) shapes that torch's F.linear accepts; None: no bias.
+LINEAR_SHAPES = [
+    ((5, 3), (2, 3), (2,)),  # nn.Linear's case
+    ((5, 3), (2, 3), None),
+    ((3,), (2, 3), (2,)),  # one sample
+    ((2, 4, 3), (2, 3), (2,)),  # batch dimensions
+    ((5, 3), (3,), None),  # a 1-D weight: one output feature, whose dimension the result drops
+    ((2, 4, 3), (3,), None),
+    ((2, 4, 3), (3,), ()),
+    ((3,), (3,), None),  # a 0-d result
+    ((3,), (3,), ()),
+    ((5, 3), (2, 3), (1,)),  # biases that broadcast to the output
+    ((5, 3), (2, 3), ()),
+    ((5, 3), (2, 3), (5, 1)),
+    ((5, 3), (2, 3), (5, 2)),
+    ((2, 4, 3), (2, 3), (2, 1, 2)),
+    ((3,), (2, 3), (1, 2)),  # torch adds the bias to a 1-D input's product as to one row
+    ((0, 3), (2, 3), (2,)),  # an empty batch
+    ((0, 3), (3,), None),
+    ((4, 0), (2, 0), (2,)),  # no input features: the output is the bias
+    ((4, 3), (0, 3), (0,)),  # no output features
+]
 
 
-def test_linear_and_mse_loss_are_one_node_each_and_the_rest_takes_tensor_ops(torch):
+def _arrays(shapes, dtype="float32", seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape).astype(dtype) for shape in shapes if shape is not None]
+
+
+def _linear(m, *args):
+    return m.nn.functional.linear(*args)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shapes", LINEAR_SHAPES, ids=str)
+def test_functional_linear_matches_torch(torch, shapes, dtype):
+    tolerance = {"rtol": 1e-5, "atol": 1e-6} if dtype == "float32" else {"rtol": 1e-12}
+    compare_with_torch(_linear, _arrays(shapes, dtype), **tolerance)
+
+
+@pytest.mark.parametrize("shapes", LINEAR_SHAPES, ids=str)
+def test_functional_linear_passes_gradcheck(shapes):
+    check_gradients(lambda m, *args: F.linear(*args), _arrays(shapes))
+
+
+@pytest.mark.parametrize("bias", [(3,), (8, 1), None], ids=str)
+def test_float16_linear_sums_in_float32_as_torch_does(torch, bias):
+    # 1,000 products per output: summed in float16 they would be several ulps off; summed in
+    # float32 and rounded once, the bias included, they are within an ulp of torch's.
+    arrays = _arrays([(8, 1000), (3, 1000), bias], "float16", seed=4)
+    compare_with_torch(_linear, arrays, rtol=1e-3, atol=1e-3)
+    # Rounded once: nearly every output is torch's to the bit. (Rounding the product, then its
+    # sum with the bias, misses about a third.)
+    ours = F.linear(*[tg.from_numpy(a) for a in arrays]).numpy()
+    theirs = torch.nn.functional.linear(*[torch.from_numpy(a) for a in arrays]).numpy()
+    assert np.mean(ours != theirs) < 0.02
+
+
+def test_linear_is_one_op_in_every_case():
     layer = nn.Linear(3, 2)
     loss = F.mse_loss(layer(tg.randn(4, 3)), tg.randn(4, 2))
-    theirs = torch.nn.functional.mse_loss(torch.zeros(2, requires_grad=True), torch.zeros(2))
-    assert loss.grad_fn.name() == type(theirs.grad_fn).__name__ == "MseLossBackward0"
-    linear_node = loss.grad_fn.next_functions[0]
-    assert isinstance(linear_node, tg.ops.Linear)
-    assert linear_node.next_functions[1:] == (layer.weight, layer.bias)
-    # Mixed dtypes, other shapes, a 1-D weight: tensor operations, with their promotion and
-    # broadcasting rules (and torch's errors).
-    x32 = tg.randn(4, 2, requires_grad=True)
-    assert isinstance(F.mse_loss(x32, tg.randn(4, 2).double()).grad_fn, tg.ops.Mean)
-    x16 = tg.randn(4, 2).half().requires_grad_()  # its mean sums in float32, as torch's does
-    assert isinstance(F.mse_loss(x16, tg.randn(4, 2).half()).grad_fn, tg.ops.Mean)
-    with pytest.warns(UserWarning, match="target size"):
-        assert isinstance(F.mse_loss(x32, tg.randn(4, 1)).grad_fn, tg.ops.Mean)
-    assert isinstance(F.linear(x32, tg.randn(2)).grad_fn, tg.ops.MatMul)
-    assert isinstance(F.linear(x32, tg.randn(3, 2), tg.randn(1)).grad_fn, tg.ops.Add)
+    node = loss.grad_fn.next_functions[0]
+    assert isinstance(node, tg.ops.Linear) and node.name() == "LinearBackward0"
+    assert node.next_functions[1:] == (layer.weight, layer.bias)
+    x = tg.randn(4, 3, requires_grad=True)
+    for dtype in (tg.float16, tg.float32, tg.float64):
+        out = F.linear(x.to(dtype), tg.randn(2, 3).to(dtype), tg.randn(4, 1).to(dtype))
+        assert isinstance(out.grad_fn, tg.ops.Linear) and out.dtype is dtype
+    # A 1-D weight or input is reshaped to 2-D for the op, and the result back.
+    out = F.linear(x, tg.randn(3, requires_grad=True), tg.randn(4, requires_grad=True))
+    names = [node.name() for node in tg.autograd.engine.topological_order(out.grad_fn)]
+    assert names == ["ReshapeBackward0", "LinearBackward0", "ReshapeBackward0", "ReshapeBackward0"]
+    assert out.shape == (4,)
 
 
-@pytest.mark.parametrize("x_shape,w_shape", [((4, 0), (2, 0)), ((4, 3), (0, 3)), ((0, 3), (2, 3))])
-def test_linear_with_an_empty_dimension_matches_torch(torch, x_shape, w_shape):
-    rng = np.random.default_rng(0)
-    arrays = [rng.standard_normal(shape).astype(np.float32) for shape in (x_shape, w_shape)]
-    arrays.append(np.ones(w_shape[0], dtype=np.float32))
-    compare_with_torch(lambda m, x, w, b: m.nn.functional.linear(x, w, b), arrays)
+def test_linear_adds_any_bias_that_broadcasts_also_where_torchs_addmm_refuses_it(torch):
+    """With a 1-D weight and a 2-D input, torch refuses any bias ("mat2 must be a matrix"), as
+    it does not with a 3-D input; tinygrad_lr adds every bias that broadcasts to the output."""
+    x, w, b = _arrays([(5, 3), (3,), (5,)], "float64")
+    with pytest.raises(RuntimeError, match="mat2 must be a matrix"):
+        torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.tensor(b))
+    compare_with_torch(
+        lambda m, x, w, b: F.linear(x, w, b) if m is tg else m.matmul(x, w) + b, [x, w, b]
+    )
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [((4, 3), (2, 5), None), ((2, 4, 3), (2, 5), (2,)), ((3,), (2, 5), None)],
+    ids=str,
+)
+def test_linear_shape_mismatch_raises_torchs_error(torch, shapes):
+    arrays = _arrays(shapes)
+    with pytest.raises(RuntimeError) as theirs:
+        torch.nn.functional.linear(*[torch.tensor(a) for a in arrays])
+    with pytest.raises(RuntimeError) as ours:
+        F.linear(*[tg.tensor(a) for a in arrays])
+    assert str(theirs.value).startswith("mat1 and mat2 shapes cannot be multiplied")
+    assert str(ours.value).startswith(str(theirs.value))  # then: which dimensions differ
+    assert "the weight's in_features (5)" in str(ours.value)
+
+
+@pytest.mark.parametrize(
+    "x,w,b,fix",
+    [
+        ("float64", "float32", None, "input.float()"),
+        ("float32", "float64", None, "input.double()"),
+        ("float16", "float32", None, "input.float()"),
+        ("int64", "float32", None, "input.float()"),
+        ("float32", "float32", "float64", "bias.float()"),
+        ("float64", "float64", "float16", "bias.double()"),
+    ],
+)
+def test_linear_with_mixed_dtypes_raises_torchs_error_type_and_says_how_to_fix_it(
+    torch, x, w, b, fix
+):
+    shapes = [(4, 3), (2, 3), None if b is None else (2,)]
+    arrays = [a.astype(d) for a, d in zip(_arrays(shapes), (x, w, b))]
+    with pytest.raises(RuntimeError, match="same dtype"):
+        torch.nn.functional.linear(*[torch.from_numpy(a) for a in arrays])
+    with pytest.raises(RuntimeError) as ours:
+        F.linear(*[tg.from_numpy(a) for a in arrays])
+    message = str(ours.value)
+    mixed = (x, w) if b is None else (w, b)
+    assert all(f"tinygrad_lr.{name}" in message for name in mixed), message
+    assert fix in message, message
+
+
+def test_linear_argument_errors_follow_torch(torch):
+    with pytest.raises(RuntimeError) as theirs:
+        torch.nn.functional.linear(torch.tensor(1.0), torch.ones(2, 3))
+    with pytest.raises(RuntimeError, match=f"^{theirs.value}$"):
+        F.linear(tg.tensor(1.0), tg.ones(2, 3))
+    with pytest.raises(RuntimeError, match="<= 2 dimensions"):
+        torch.nn.functional.linear(torch.ones(4, 3), torch.ones(1, 2, 3))
+    with pytest.raises(RuntimeError, match=r"weight must have shape .* got shape \(1, 2, 3\)"):
+        F.linear(tg.ones(4, 3), tg.ones(1, 2, 3))
+    # torch words a 1-D weight's mismatch otherwise ("size mismatch"); here it is as for 2-D.
+    with pytest.raises(RuntimeError, match=r"shapes cannot be multiplied \(4x3 and 5x1\)"):
+        F.linear(tg.ones(4, 3), tg.ones(5))
+    for bias in ((5,), (4, 3), (3, 4, 2)):  # biases that do not broadcast to the (4, 2) output
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.linear(torch.ones(4, 3), torch.ones(2, 3), torch.ones(bias))
+        with pytest.raises(
+            RuntimeError, match=r"does not broadcast to the output's shape \(4, 2\)"
+        ):
+            F.linear(tg.ones(4, 3), tg.ones(2, 3), tg.ones(bias))
+    with pytest.raises(RuntimeError, match=r"output's shape \(\)"):  # 0-d: only a 0-d bias
+        F.linear(tg.ones(3), tg.ones(3), tg.ones(1))
+    with pytest.raises(NotImplementedError):
+        torch.nn.functional.linear(torch.ones(4, 3).bool(), torch.ones(2, 3).bool())
+    with pytest.raises(NotImplementedError, match="bool"):
+        F.linear(tg.ones(4, 3).bool(), tg.ones(2, 3).bool())
+    with pytest.raises(TypeError, match="argument 'weight' must be Tensor, not list"):
+        F.linear(tg.ones(4, 3), [[1.0, 2.0, 3.0]])
+
+
+def test_integer_linear_is_computed_as_in_torch(torch):
+    arrays = [np.arange(12).reshape(4, 3), np.arange(6).reshape(2, 3) - 2, np.array([1, -1])]
+    ours = F.linear(*[tg.from_numpy(a) for a in arrays])
+    theirs = torch.nn.functional.linear(*[torch.from_numpy(a) for a in arrays])
+    assert ours.dtype is tg.int64 and ours.tolist() == theirs.tolist()
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_one_op_linear_and_mse_loss_follow_torch_in_both_dtypes(torch, dtype):
-    rng = np.random.default_rng(3)
     shapes = [(6, 3), (2, 3), (2,), (6, 2)]
-    arrays = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+    arrays = _arrays(shapes, dtype, seed=3)
     compare_with_torch(
         lambda m, x, w, b, y: m.nn.functional.mse_loss(m.nn.functional.linear(x, w, b), y),
         arrays,
@@ -526,6 +652,101 @@ def test_loss_modules_equal_torchs(torch, module, function, reduction):
     compare_with_torch(
         lambda m, x, y: getattr(m.nn, module)(reduction=reduction)(x, y), _loss_arrays()
     )
+
+
+# (input, target) shapes and dtypes for F.mse_loss; torch warns when the shapes differ.
+MSE_CASES = {
+    "float32": [((6, 2), "float32"), ((6, 2), "float32")],
+    "float64": [((6, 2), "float64"), ((6, 2), "float64")],
+    "0-d": [((), "float32"), ((), "float32")],
+    "empty": [((0, 2), "float32"), ((0, 2), "float32")],  # the mean of nothing: nan
+    "target broadcast": [((6, 2), "float32"), ((2,), "float32")],
+    "input broadcast": [((2,), "float64"), ((6, 2), "float64")],
+    "(6, 1) against (6,)": [((6, 1), "float32"), ((6,), "float32")],  # a (6, 6) matrix
+    "float32 and float64": [((6, 2), "float32"), ((6, 2), "float64")],  # float64, as torch
+    "float16 and float32": [((6, 2), "float16"), ((6, 2), "float32")],  # float32
+}
+
+
+def _mse_arrays(case, seed=7):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape).astype(dtype) for shape, dtype in MSE_CASES[case]]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("case", list(MSE_CASES))
+def test_mse_loss_matches_torch(torch, case, reduction):
+    arrays = _mse_arrays(case)
+    differ = arrays[0].shape != arrays[1].shape
+    with pytest.warns(UserWarning, match="target size") if differ else contextlib.nullcontext():
+        compare_with_torch(
+            lambda m, x, y: m.nn.functional.mse_loss(x, y, reduction=reduction), arrays, rtol=1e-6
+        )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("case", [c for c in MSE_CASES if c != "empty"])
+def test_mse_loss_passes_gradcheck(case, reduction):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the shapes that differ on purpose
+        check_gradients(lambda m, x, y: F.mse_loss(x, y, reduction=reduction), _mse_arrays(case))
+
+
+@pytest.mark.parametrize("size", [10_000, 70_000])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_float16_mse_loss_sums_in_float32_as_torch_does(torch, reduction, size):
+    # Summed in float16, 10,000 squares near 2 would be far off (the ulp of 20,000 is 16); torch
+    # sums them in float32 and rounds once. 70,000 elements: N itself overflows float16, and the
+    # sum of 70,000 squares too (inf, as in torch), but the mean and its gradient are fine.
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal(size).astype(np.float16) for _ in range(2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's cast of that sum to inf
+        compare_with_torch(
+            lambda m, x, y: m.nn.functional.mse_loss(x, y, reduction=reduction),
+            arrays,
+            rtol=1e-3,
+            atol=1e-7,
+        )
+
+
+def test_mse_loss_is_one_op_in_every_case(torch):
+    theirs = torch.nn.functional.mse_loss(torch.zeros(2, requires_grad=True), torch.zeros(2))
+    x = tg.randn(4, 2, requires_grad=True)
+    for target in (tg.randn(4, 2), tg.randn(4, 2).double(), tg.randn(4, 2).long()):
+        for reduction in REDUCTIONS:
+            loss = F.mse_loss(x, target, reduction=reduction)
+            assert isinstance(loss.grad_fn, tg.ops.MseLoss)
+            assert loss.grad_fn.name() == type(theirs.grad_fn).__name__ == "MseLossBackward0"
+            assert loss.dtype is (tg.float64 if target.dtype is tg.float64 else tg.float32)
+    assert isinstance(F.mse_loss(x.half(), tg.randn(4, 2).half()).grad_fn, tg.ops.MseLoss)
+    with pytest.warns(UserWarning, match="target size"):
+        assert isinstance(F.mse_loss(x, tg.randn(4, 1)).grad_fn, tg.ops.MseLoss)
+
+
+def test_mse_loss_promotes_integer_targets_and_refuses_integer_pairs_as_torch(torch):
+    x = np.array([[0.5, -1.0], [2.0, 0.0]], dtype=np.float32)
+    y = np.array([[1, -1], [0, 3]])
+    for a, b in ((x, y), (y, x)):
+        ours = F.mse_loss(tg.from_numpy(a), tg.from_numpy(b), reduction="none")
+        theirs = torch.nn.functional.mse_loss(
+            torch.from_numpy(a), torch.from_numpy(b), reduction="none"
+        )
+        assert ours.dtype is tg.float32 and ours.tolist() == theirs.tolist()
+    for dtype in ("int64", "int32", "bool"):
+        with pytest.raises(NotImplementedError, match="not implemented"):
+            torch.nn.functional.mse_loss(
+                torch.from_numpy(y.astype(dtype)), torch.zeros(2, 2).to(getattr(torch, dtype))
+            )
+        with pytest.raises(NotImplementedError, match=f"tinygrad_lr.{dtype} tensors"):
+            F.mse_loss(tg.from_numpy(y.astype(dtype)), tg.zeros(2, 2).to(getattr(tg, dtype)))
+
+
+def test_mse_loss_of_shapes_that_do_not_broadcast_is_refused_as_by_torch(torch):
+    with pytest.warns(UserWarning), pytest.raises(RuntimeError, match="must match"):
+        torch.nn.functional.mse_loss(torch.zeros(4, 3), torch.zeros(5))
+    with pytest.warns(UserWarning), pytest.raises(RuntimeError, match=r"\(4, 3\) .* \(5,\)"):
+        F.mse_loss(tg.zeros(4, 3), tg.zeros(5))
 
 
 def test_loss_of_float64_inputs_stays_float64():

@@ -12,6 +12,7 @@ from . import (
     optim,  # noqa: E402
     utils,  # noqa: E402
 )
+from .arguments import Size
 from .creation import (
     arange,
     as_tensor,
@@ -86,7 +87,7 @@ from .random import (
     seed,
 )
 from .serialization import load, save
-from .tensor import Size, Tensor
+from .tensor import Tensor
 
 float = float32  # noqa: A001  (torch.float)
 double = float64

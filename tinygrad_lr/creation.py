@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .arguments import parse_shape
 from .dtypes import DType
-from .tensor import Tensor, _parse_shape
+from .tensor import Tensor
 
 
 def _new(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -26,7 +27,7 @@ def _new(array: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
-    shape = _parse_shape(size, "size")
+    shape = parse_shape(size, "size")
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
     return shape

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import ops
-from .tensor import Tensor, _normalize_dim
+from .arguments import normalize_dim
+from .tensor import Tensor
 
 
 def _check(input: Any, name: str) -> Tensor:
@@ -312,7 +313,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"zero-dimensional tensor (at position {position}) cannot be concatenated; "
                 "use stack to join scalars into a vector"
             )
-    d = _normalize_dim(dim, tensors[0].ndim)
+    d = normalize_dim(dim, tensors[0].ndim)
     first = tensors[0].shape
     for t in tensors:
         if t.ndim != len(first) or any(
@@ -340,7 +341,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             f"stack expects each tensor to be equal size, but got shapes "
             f"{[tuple(x.shape) for x in tensors]}"
         )
-    d = _normalize_dim(dim, tensors[0].ndim + 1)
+    d = normalize_dim(dim, tensors[0].ndim + 1)
     return ops.Stack.apply(d, *tensors)
 
 

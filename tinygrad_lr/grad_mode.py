@@ -19,7 +19,8 @@ class _GradState(threading.local):
     enabled = True
 
 
-_state = _GradState()
+# The flag itself: ``state.enabled`` is what Function.apply reads before recording an op.
+state = _GradState()
 
 
 def is_grad_enabled() -> bool:
@@ -32,7 +33,7 @@ def is_grad_enabled() -> bool:
     ...     tg.is_grad_enabled()
     False
     """
-    return _state.enabled
+    return state.enabled
 
 
 class _GradModeContext:
@@ -41,11 +42,11 @@ class _GradModeContext:
     mode: bool
 
     def __enter__(self) -> None:
-        self._previous = _state.enabled
-        _state.enabled = self.mode
+        self._previous = state.enabled
+        state.enabled = self.mode
 
     def __exit__(self, *exc_info: object) -> None:
-        _state.enabled = self._previous
+        state.enabled = self._previous
 
     def __call__(self, func: F) -> F:
         """Use as a decorator: ``@no_grad()`` (or ``@no_grad``) on a function."""
@@ -53,12 +54,12 @@ class _GradModeContext:
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            previous = _state.enabled
-            _state.enabled = mode
+            previous = state.enabled
+            state.enabled = mode
             try:
                 return func(*args, **kwargs)
             finally:
-                _state.enabled = previous
+                state.enabled = previous
 
         return wrapper  # type: ignore[return-value]
 
@@ -131,16 +132,16 @@ class set_grad_enabled(_GradModeContext):
         self.mode = mode
         # Calling it as a plain function switches the mode at once, as in torch;
         # the previous mode is remembered so that ``with`` restores it on exit.
-        self._previous = _state.enabled
-        _state.enabled = mode
+        self._previous = state.enabled
+        state.enabled = mode
 
     def __enter__(self) -> None:
         pass
 
     def __exit__(self, *exc_info: object) -> None:
-        _state.enabled = self._previous
+        state.enabled = self._previous
 
     def __call__(self, func: F) -> F:
         # As a decorator the switch belongs to each call, not to the moment of decoration.
-        _state.enabled = self._previous
+        state.enabled = self._previous
         return super().__call__(func)

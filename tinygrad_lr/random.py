@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .arguments import parse_shape
 from .dtypes import DType
+from .tensor import Tensor
 
 
 class Generator:
@@ -111,15 +113,11 @@ def _float_dtype(dtype: Any, what: str) -> DType:
 
 
 def _finish(array: np.ndarray, dtype: DType, requires_grad: bool) -> Any:
-    from .tensor import Tensor
-
     return Tensor._make(array.astype(dtype.numpy, copy=False)).requires_grad_(requires_grad)
 
 
 def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
-    from .tensor import _parse_shape
-
-    shape = _parse_shape(size, "size")
+    shape = parse_shape(size, "size")
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
     return shape
@@ -176,8 +174,6 @@ def normal(
     >>> tg.normal(0, 0.01, size=(2, 1)).shape
     tinygrad_lr.Size([2, 1])
     """
-    from .tensor import Tensor
-
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         mean_array = mean._data if isinstance(mean, Tensor) else np.asarray(mean)
         std_array = std._data if isinstance(std, Tensor) else np.asarray(std)

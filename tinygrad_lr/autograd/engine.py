@@ -207,6 +207,43 @@ def _deliver_to_leaf(
         captured[slot] = grad if captured[slot] is None else captured[slot] + grad
 
 
+def backward(output: Tensor, gradient: Any = None, retain_graph: bool | None = None) -> None:
+    """``output.backward(gradient, retain_graph)``: check the arguments, seed, run the walk.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([3.0], requires_grad=True)
+    >>> backward((x**2).sum())
+    >>> x.grad
+    tensor([6.])
+    """
+    if not output._requires_grad:
+        raise RuntimeError(
+            "element 0 of tensors does not require grad and does not have a grad_fn; "
+            "create the leaves with requires_grad=True, and do not compute the output "
+            "under no_grad()"
+        )
+    if gradient is None:
+        if output._data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs; this output has "
+                f"shape {tuple(output.shape)}: reduce it first (loss.sum() or loss.mean()), "
+                "or pass backward(gradient=...) of the same shape"
+            )
+        # One C call; np.ones_like wraps two of them in Python, on every training step.
+        seed = np.array(1, dtype=output._data.dtype).reshape(output._data.shape)
+    else:
+        seed = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+        if seed.shape != output._data.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: gradient has a shape of {tuple(seed.shape)} and output "
+                f"has a shape of {tuple(output.shape)}"
+            )
+        seed = seed.astype(output._data.dtype, copy=False)
+    run_backward(output, seed, _retain_graph_flag(retain_graph, "backward"))
+
+
 def _retain_graph_flag(retain_graph: Any, function: str) -> bool:
     """``retain_graph`` as a bool: None means False; anything but a bool is refused, as torch does.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..grad_mode import _state as _grad_state
+from ..grad_mode import state as grad_state
 from ..tensor import Tensor
 
 FREED_GRAPH_MESSAGE = (
@@ -78,7 +78,12 @@ class Function:
     sequence_nr: int = -1
     """When ``apply`` recorded the node: a number that grows with every recorded op. The inputs
     of a node are older than the node; the engine visits nodes newest first."""
+    view_method: str | None = None
+    """For ops whose result may share its input's memory (reshape, transpose, basic indexing):
+    the NumPy method that makes that view, so an in-place change of the view can be replayed on
+    its base (:mod:`tinygrad_lr.inplace`)."""
     _saved: tuple[np.ndarray, ...] | None = ()
+    _saved_versions: tuple[Any, ...] = ()
     _retained: weakref.ref[Tensor] | None = None
 
     @staticmethod
@@ -101,34 +106,35 @@ class Function:
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
-        """What forward saved; refused after backward freed it."""
+        """What forward saved; refused after backward freed it, or once changed in place."""
         if self._saved is None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
+        for index, saved in enumerate(self._saved_versions):
+            if saved is not None and saved[0][0] != saved[1]:
+                raise RuntimeError(_modified_message(self, index, saved[0][0], saved[1]))
         return self._saved
 
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run forward on the arrays behind ``args`` and record the op when gradients are needed."""
         ctx = cls()
-        if not _grad_state.enabled:
-            # Under no_grad nothing is recorded, so nothing about the graph is collected either.
-            ctx.needs_input_grad = (False,) * len(args)
-            output = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args])
-            if type(output) is not np.ndarray:
-                output = np.asarray(output)
-            return Tensor._make(output)
+        recording = grad_state.enabled
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
-        arrays, needs_input_grad, parents, shapes = [], [], [], []
+        arrays, parents, shapes = [], [], []
         needs_grad = has_data = False  # has_data: a tensor argument needing no gradient (X, y)
         for arg in args:
             if isinstance(arg, Tensor):
-                array = arg._data
-                arrays.append(array)
-                shapes.append(array.shape)
-                if arg._requires_grad:
+                if (
+                    recording
+                    and arg._base is not None
+                    and arg._view_version != arg._version_counter[0]
+                ):
+                    arg._refresh_view()  # a view whose base changed in place since
+                arrays.append(arg._data)
+                shapes.append(arg._data.shape)
+                if recording and arg._requires_grad:
                     needs_grad = True
-                    needs_input_grad.append(True)
                     # A leaf stands for itself: the engine accumulates into its .grad.
                     parents.append(arg.grad_fn or arg)
                     continue
@@ -136,14 +142,20 @@ class Function:
             else:
                 arrays.append(arg)
                 shapes.append(None)
-            needs_input_grad.append(False)
             parents.append(None)
-        ctx.needs_input_grad = tuple(needs_input_grad)
+        ctx.needs_input_grad = tuple([parent is not None for parent in parents])
         output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
-            # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic.
-            output = np.asarray(output)
+            # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic; a saved
+            # result is saved as the array the tensor holds, so its version can be checked.
+            scalar, output = output, np.asarray(output)
+            if ctx._saved:
+                ctx._saved = tuple([output if saved is scalar else saved for saved in ctx._saved])
         result = Tensor._make(output, needs_grad)
+        if cls.view_method is not None and _owner(output) is _owner(arrays[0]):
+            # The result shows its input's memory: it shares the input's version, and in grad
+            # mode remembers how it was taken, so that an in-place change can reach the base.
+            result._make_view_of(args[0], (cls.view_method, args[1]) if recording else None)
         if needs_grad:
             if output.dtype.kind != "f":
                 raise RuntimeError(
@@ -153,7 +165,9 @@ class Function:
             ctx.sequence_nr = next(_sequence_numbers)
             ctx.next_functions = tuple(parents)
             ctx.input_shapes = tuple(shapes)
-            if has_data:  # remembered for drawing the graph
+            if ctx._saved:
+                ctx._saved_versions = _versions(ctx._saved, args, arrays, result)
+            if has_data and recording:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
                     [
                         None if parent is not None or shape is None else _remember_data(arg)
@@ -169,6 +183,46 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+def _owner(array: Any) -> Any:
+    """The array that owns ``array``'s memory (NumPy points every view at it)."""
+    base = getattr(array, "base", None)
+    return array if base is None else base
+
+
+def _versions(
+    saved: tuple[Any, ...], args: tuple[Any, ...], arrays: list[Any], result: Tensor
+) -> tuple[Any, ...]:
+    """For each saved array that is an input's or the result's memory, the version counter of
+    that tensor and the version it has now (None for arrays only the op itself holds)."""
+    versions = []
+    for array in saved:
+        owner, found = _owner(array), None
+        if array is None or not isinstance(array, np.ndarray):
+            pass  # nothing saved, or a number
+        elif owner is _owner(result._data):
+            found = (result._version_counter, result._version_counter[0], "output")
+        else:
+            for index, candidate in enumerate(arrays):
+                if owner is _owner(candidate) and isinstance(args[index], Tensor):
+                    counter = args[index]._version_counter
+                    found = (counter, counter[0], f"input {index}")
+                    break
+        versions.append(None if found is None else (found[0], found[1], found[2], array.shape))
+    return tuple(versions)
+
+
+def _modified_message(node: Function, index: int, now: int, then: int) -> str:
+    """torch's words for a saved tensor that an in-place op changed before backward needed it."""
+    _, _, which, shape = node._saved_versions[index]
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: the tensor of shape {list(shape)} that {node.name()} saved ({which}) is at "
+        f"version {now}; expected version {then} instead. Hint: do the in-place change after "
+        "backward, or use its out-of-place form (x = x * 2 instead of x.mul_(2)), or .clone() "
+        "the tensor before changing it."
+    )
 
 
 def _remember_data(tensor: Tensor) -> tuple[weakref.ref, weakref.ref, np.dtype]:

@@ -8,8 +8,12 @@ single operations, as in torch, because training calls them at every step: ``lin
 
 from __future__ import annotations
 
+import math
 import warnings
 
+import numpy as np
+
+from .. import dtypes
 from .. import ops as _ops
 from ..tensor import Tensor
 
@@ -26,14 +30,18 @@ def _check_tensor(value: object, function: str, argument: str) -> None:
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b, with ``weight`` of shape (out_features, in_features).
 
+    One op, :class:`~tinygrad_lr.ops.Linear`, whatever the shapes and dtype; the arguments are
+    checked first, with torch's errors.
+
     Parameters
     ----------
     input : Tensor
-        Shape (..., in_features).
+        Shape (..., in_features), or (in_features,) for one sample.
     weight : Tensor
-        Shape (out_features, in_features).
+        Shape (out_features, in_features), or (in_features,) for one output feature, whose
+        dimension the result then drops (as in torch).
     bias : Tensor, optional
-        Shape (out_features,).
+        Shape (out_features,), or any shape that broadcasts to the output's.
 
     Examples
     --------
@@ -41,27 +49,94 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> import tinygrad_lr.nn.functional as F
     >>> F.linear(tg.tensor([[1.0, 2.0]]), tg.tensor([[3.0, -1.0]]), tg.tensor([0.5]))
     tensor([[1.5000]])
+    >>> F.linear(tg.tensor([[1.0, 2.0]]), tg.tensor([3.0, -1.0]))  # a 1-D weight
+    tensor([1.])
     """
     _check_tensor(input, "linear", "input")
     _check_tensor(weight, "linear", "weight")
     if bias is not None:
         _check_tensor(bias, "linear", "bias")
-    if _is_plain_linear(input, weight, bias):
+    _check_linear(input._data, weight._data, None if bias is None else bias._data)
+    if input._data.ndim > 1 and weight._data.ndim == 2:  # nn.Linear's case: nothing to reshape
         return _ops.Linear.apply(input, weight, bias)
-    # Anything else (a 1-D weight, mixed dtypes, a bias of another shape) is matmul and +,
-    # which give torch's result, or torch's error.
-    output = input.matmul(weight.t())
-    return output if bias is None else output + bias
+    # A 1-D input is one row and a 1-D weight one output feature, as in torch; the op sees them
+    # as 2-D (the bias gains the weight's dimension too), and the result drops what they added.
+    shape = input.shape[:-1] + weight.shape[:-1]
+    if input._data.ndim == 1:
+        input = input.reshape(1, -1)
+    if weight._data.ndim == 1:
+        weight = weight.reshape(1, -1)
+        bias = None if bias is None else bias.reshape(*bias.shape, 1)
+    return _ops.Linear.apply(input, weight, bias).reshape(shape)
 
 
-def _is_plain_linear(input: Tensor, weight: Tensor, bias: Tensor | None) -> bool:
-    """The layer's case: floating tensors of one dtype, x (..., in), W (out, in), b (out,)."""
-    x, w = input._data, weight._data
-    if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[1]:
-        return False
-    if x.dtype != w.dtype or x.dtype.kind != "f":
-        return False
-    return bias is None or (bias._data.dtype == x.dtype and bias._data.shape == w.shape[:1])
+# The methods that convert to each floating dtype, for the advice in a dtype error.
+_CONVERSIONS = {
+    np.dtype(np.float16): "half",
+    np.dtype(np.float32): "float",
+    np.dtype(np.float64): "double",
+}
+
+
+def _conversion(name: str, dtype: np.dtype) -> str:
+    """How to convert tensor ``name`` to ``dtype``: ``input.float()``, or ``input.to(...)``."""
+    method = _CONVERSIONS.get(dtype)
+    return f"{name}.{method}()" if method else f"{name}.to(tinygrad_lr.{dtype})"
+
+
+def _check_linear(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> None:
+    """torch's errors for ``linear``'s arguments: the op itself only does the math.
+
+    torch's type for each: RuntimeError for shapes and mixed dtypes, NotImplementedError for bool.
+    """
+    if x.ndim == 0 or w.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are {x.ndim}D and {w.ndim}D"
+        )
+    if w.ndim > 2:
+        raise RuntimeError(
+            "linear(): weight must have shape (out_features, in_features) or (in_features,), "
+            f"but got shape {w.shape}"
+        )
+    if x.shape[-1] != w.shape[-1]:
+        rows, outputs = math.prod(x.shape[:-1]), w.shape[0] if w.ndim == 2 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+            f"{w.shape[-1]}x{outputs}): the input's last dimension ({x.shape[-1]}) must equal "
+            f"the weight's in_features ({w.shape[-1]})"
+        )
+    if x.dtype != w.dtype:
+        raise RuntimeError(
+            f"linear(): input and weight must have the same dtype, but got tinygrad_lr.{x.dtype} "
+            f"and tinygrad_lr.{w.dtype}; convert one of them, e.g. {_conversion('input', w.dtype)}"
+        )
+    if x.dtype.kind == "b":
+        raise NotImplementedError(
+            "linear(): not implemented for bool tensors; convert them, e.g. input.float()"
+        )
+    if b is None:
+        return
+    if b.dtype != x.dtype:
+        raise RuntimeError(
+            f"linear(): bias must have the dtype of input and weight, tinygrad_lr.{x.dtype}, but "
+            f"got tinygrad_lr.{b.dtype}; convert it, e.g. {_conversion('bias', x.dtype)}"
+        )
+    if b.ndim == 1 and w.ndim == 2 and b.shape[0] == w.shape[0]:
+        return  # the usual bias: one value per output feature
+    # Any other bias is added into the output, so it must broadcast to the output's shape
+    # without enlarging it. torch adds it to a 1-D input's product as to one row: (1, out).
+    target = x.shape[:-1] + w.shape[:-1]
+    if x.ndim == 1 and w.ndim == 2:
+        target = (1, *target)
+    try:
+        fits = np.broadcast_shapes(b.shape, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(
+            f"linear(): a bias of shape {b.shape} does not broadcast to the output's shape "
+            f"{target}; give it shape {w.shape[:-1]} (one value per output feature)"
+        )
 
 
 def relu(input: Tensor) -> Tensor:
@@ -145,12 +220,23 @@ def _check_loss_arguments(
 
 def _mse_loss(input: Tensor, target: Tensor, reduction: str, stacklevel: int) -> Tensor:
     _check_loss_arguments("mse_loss", input, target, reduction, stacklevel + 1)
-    x, y = input._data, target._data
-    if x.shape == y.shape and x.dtype == y.dtype and x.dtype.kind == "f" and x.itemsize >= 4:
+    if input._data.dtype != target._data.dtype:
+        # torch's promotion: float32 with float64 is float64, float32 with int64 is float32.
+        dtype = dtypes.result_type(input, target)
+        input, target = input.to(dtype), target.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"mse_loss(): not implemented for {input.dtype} tensors (torch has no integer or bool "
+            "version either); convert them, e.g. input.float() and target.float()"
+        )
+    try:
         return _ops.MseLoss.apply(input, target, reduction)
-    # Other shapes or dtypes: the tensor operations broadcast (or refuse to) and promote, and
-    # their mean sums float16 in float32, as torch does.
-    return _reduce((input - target) ** 2, reduction)
+    except ValueError:  # NumPy could not broadcast input - target
+        raise RuntimeError(
+            f"mse_loss(): input of shape {tuple(input.shape)} and target of shape "
+            f"{tuple(target.shape)} cannot be broadcast together: each dimension, counted from "
+            "the last, must match or be 1; give them the same shape"
+        ) from None
 
 
 def _l1_loss(input: Tensor, target: Tensor, reduction: str, stacklevel: int) -> Tensor:

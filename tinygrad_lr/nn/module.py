@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .. import dtypes
+from ..arguments import parse_to_arguments
 from ..autograd.engine import _clear_grads
 from ..grad_mode import no_grad
-from ..tensor import Tensor, _parse_to_arguments
+from ..tensor import Tensor
 from .parameter import Parameter
 
 
@@ -488,7 +489,7 @@ class Module:
         >>> nn.Linear(1, 1).to("cpu", dtype=tg.float64).weight.dtype
         tinygrad_lr.float64
         """
-        dtype = _parse_to_arguments(args, kwargs)
+        dtype = parse_to_arguments(args, kwargs)
         if dtype is None:
             return self
         if not dtype.is_floating_point:

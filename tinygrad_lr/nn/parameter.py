@@ -49,6 +49,8 @@ class Parameter(Tensor):
         self._grad = None
         self._requires_grad = False
         self.grad_fn = None
+        # Shares the memory, hence the version, as torch's Parameter does.
+        self._version_counter, self._base = data._version_counter, None
         self.requires_grad_(requires_grad)
 
     def __repr__(self) -> str:

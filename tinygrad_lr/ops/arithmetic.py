@@ -4,6 +4,34 @@ rule: the gradient of an input is ``g`` times the derivative of the result with 
 Operands may have different shapes: NumPy broadcasts them in forward, and the engine sums each
 gradient back to its input's shape, so these backwards never deal with broadcasting.
 The second operand may be a Python number, for which backward returns no gradient.
+
+Examples
+--------
+>>> import tinygrad_lr as tg
+>>> a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+>>> Add.apply(a, b).sum().backward()  # a + b; b was broadcast, so its two gradients add up
+>>> a.grad, b.grad
+(tensor([1., 1.]), tensor([2.]))
+>>> a, b = tg.tensor([5.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+>>> Sub.apply(a, b).backward()  # a - b
+>>> a.grad, b.grad
+(tensor([1.]), tensor([-1.]))
+>>> a = tg.tensor([2.0], requires_grad=True)
+>>> Neg.apply(a).backward()  # -a
+>>> a.grad
+tensor([-1.])
+>>> a, b = tg.tensor([2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+>>> Mul.apply(a, b).backward()  # a * b
+>>> a.grad, b.grad
+(tensor([3.]), tensor([2.]))
+>>> a, b = tg.tensor([6.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
+>>> Div.apply(a, b).backward()  # a / b = 2: da = 1/3, db = -2/3
+>>> a.grad, b.grad
+(tensor([0.3333]), tensor([-0.6667]))
+>>> a = tg.tensor([3.0], requires_grad=True)
+>>> Pow.apply(a, 2).backward()  # a ** 2
+>>> a.grad
+tensor([6.])
 """
 
 from __future__ import annotations
@@ -14,16 +42,7 @@ from ..autograd.function import Function
 
 
 class Add(Function):
-    """out = a + b;  da = g,  db = g.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
-    >>> Add.apply(a, b).sum().backward()  # a + b; b was broadcast, so its two gradients add up
-    >>> a.grad, b.grad
-    (tensor([1., 1.]), tensor([2.]))
-    """
+    """out = a + b;  da = g,  db = g."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -35,16 +54,7 @@ class Add(Function):
 
 
 class Sub(Function):
-    """out = a - b;  da = g,  db = -g.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a, b = tg.tensor([5.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
-    >>> Sub.apply(a, b).backward()  # a - b
-    >>> a.grad, b.grad
-    (tensor([1.]), tensor([-1.]))
-    """
+    """out = a - b;  da = g,  db = -g."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -56,16 +66,7 @@ class Sub(Function):
 
 
 class Neg(Function):
-    """out = -a;  da = -g.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([2.0], requires_grad=True)
-    >>> Neg.apply(a).backward()  # -a
-    >>> a.grad
-    tensor([-1.])
-    """
+    """out = -a;  da = -g."""
 
     @staticmethod
     def forward(ctx, a):
@@ -77,20 +78,15 @@ class Neg(Function):
 
 
 class Mul(Function):
-    """out = a * b;  da = g * b,  db = g * a.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a, b = tg.tensor([2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
-    >>> Mul.apply(a, b).backward()  # a * b
-    >>> a.grad, b.grad
-    (tensor([3.]), tensor([2.]))
-    """
+    """out = a * b;  da = g * b,  db = g * a."""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # Each gradient needs the other operand: keep only what a wanted gradient needs (as
+        # torch does, so changing the other operand in place afterwards is allowed).
+        ctx.save_for_backward(
+            a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None
+        )
         return a * b
 
     @staticmethod
@@ -102,42 +98,23 @@ class Mul(Function):
 
 
 class Div(Function):
-    """out = a / b;  da = g / b,  db = -g * a / b² = -g * out / b.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a, b = tg.tensor([6.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)
-    >>> Div.apply(a, b).backward()  # a / b = 2: da = 1/3, db = -2/3
-    >>> a.grad, b.grad
-    (tensor([0.3333]), tensor([-0.6667]))
-    """
+    """out = a / b;  da = g / b,  db = -g * a / b²."""
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a / b
-        ctx.save_for_backward(b, out)
-        return out
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
+        return a / b
 
     @staticmethod
     def backward(ctx, g):
-        b, out = ctx.saved_tensors
+        a, b = ctx.saved_tensors
         da = g / b if ctx.needs_input_grad[0] else None
-        db = -g * out / b if ctx.needs_input_grad[1] else None
+        db = -g * a / (b * b) if ctx.needs_input_grad[1] else None
         return da, db
 
 
 class Pow(Function):
-    """out = a ** p for a number p;  da = g * p * a ** (p - 1).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([3.0], requires_grad=True)
-    >>> Pow.apply(a, 2).backward()  # a ** 2
-    >>> a.grad
-    tensor([6.])
-    """
+    """out = a ** p for a number p;  da = g * p * a ** (p - 1)."""
 
     @staticmethod
     def forward(ctx, a, p):

@@ -2,7 +2,17 @@
 
 Written with tensor operations, ``((x - y) ** 2).mean()`` records three nodes and, in backward,
 builds the gradient of the square and then of the subtraction. As one op the gradient is one
-expression: 2 (x - y) g / N.
+expression: 2 (x - y) g / N. ``F.mse_loss`` checks the arguments and gives both one floating
+dtype; a target of another shape broadcasts (the engine sums its gradient back), and N counts
+the broadcast elements, as in torch.
+
+Examples
+--------
+>>> import tinygrad_lr as tg
+>>> x, y = tg.tensor([1.0, 3.0], requires_grad=True), tg.tensor([1.0, 1.0])
+>>> MseLoss.apply(x, y, "mean").backward()  # F.mse_loss(x, y): dx = 2 (x - y) / 2
+>>> x.grad
+tensor([0., 2.])
 """
 
 from __future__ import annotations
@@ -12,34 +22,30 @@ import numpy as np
 from ..autograd.function import Function
 
 
-class MseLoss(Function):
-    """out = mean((x - y)²) (or the sum, or each (x - y)²);  dx = 2 (x - y) g / N,  dy = -dx.
+def _reduce(squares, reduction):
+    """Σ squares, or their mean, in their dtype; float16 is summed in float32, as in torch."""
+    accumulate = np.float32 if squares.dtype == np.float16 else None
+    total = np.add.reduce(squares, axis=None, dtype=accumulate)
+    if reduction == "mean":
+        total = total / (squares.size or np.nan)  # empty: nan, as torch (0/nan, not 0/0's warning)
+    return np.asarray(total, squares.dtype)
 
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> x, y = tg.tensor([1.0, 3.0], requires_grad=True), tg.tensor([1.0, 1.0])
-    >>> MseLoss.apply(x, y, "mean").backward()  # F.mse_loss(x, y): dx = 2 (x - y) / 2
-    >>> x.grad
-    tensor([0., 2.])
-    """
+
+class MseLoss(Function):
+    """out = mean((x - y)²), Σ (x - y)² or each (x - y)²;  dx = 2 (x - y) g / N,  dy = -dx."""
 
     @staticmethod
     def forward(ctx, x, y, reduction):
-        diff = x - y
-        ctx.save_for_backward(diff)
+        ctx.save_for_backward(x, y)  # as torch: changing either in place before backward is refused
         ctx.reduction = reduction
-        squares = np.square(diff)
-        if reduction == "none":
-            return squares
-        total = np.add.reduce(squares, axis=None)
-        return total / squares.size if reduction == "mean" else total
+        squares = np.square(x - y)
+        return squares if reduction == "none" else _reduce(squares, reduction)
 
     @staticmethod
     def backward(ctx, g):
-        (diff,) = ctx.saved_tensors
-        if ctx.reduction == "mean":
-            g = g / diff.size
-        dx = diff * (g + g)  # 2 g (x - y); g + g doubles exactly, a number or an array
-        dy = -dx if ctx.needs_input_grad[1] else None
-        return (dx if ctx.needs_input_grad[0] else None), dy, None
+        x, y = ctx.saved_tensors
+        diff = x - y
+        count = diff.size if ctx.reduction == "mean" else 1
+        # 2/N as a number, as in torch (N itself can overflow float16); an empty mean's is nan.
+        dx = diff * (g * (2 / count if count else np.nan))
+        return dx, (-dx if ctx.needs_input_grad[1] else None), None

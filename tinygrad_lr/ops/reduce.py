@@ -1,5 +1,18 @@
 """Reductions. Every element that went into a sum receives the sum's gradient unchanged, so
 backward puts the reduced dimensions back and broadcasts ``g`` over them (a view, no copy).
+
+Examples
+--------
+>>> import tinygrad_lr as tg
+>>> a = tg.ones(2, 3, requires_grad=True)
+>>> Sum.apply(a, (1,), False).backward(tg.tensor([1.0, 2.0]))  # a.sum(dim=1)
+>>> a.grad
+tensor([[1., 1., 1.],
+        [2., 2., 2.]])
+>>> a = tg.ones(4, requires_grad=True)
+>>> Mean.apply(a, None, False).backward()  # a.mean()
+>>> a.grad
+tensor([0.2500, 0.2500, 0.2500, 0.2500])
 """
 
 from __future__ import annotations
@@ -23,17 +36,7 @@ def _spread(g, ctx):
 
 
 class Sum(Function):
-    """out = Σᵢ aᵢ over ``dim`` (all by default);  daᵢ = g for every i.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.ones(2, 3, requires_grad=True)
-    >>> Sum.apply(a, (1,), False).backward(tg.tensor([1.0, 2.0]))  # a.sum(dim=1)
-    >>> a.grad
-    tensor([[1., 1., 1.],
-            [2., 2., 2.]])
-    """
+    """out = Σᵢ aᵢ over ``dim`` (all by default);  daᵢ = g for every i."""
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):
@@ -46,16 +49,7 @@ class Sum(Function):
 
 
 class Mean(Function):
-    """out = (1/N) Σᵢ aᵢ over ``dim``;  daᵢ = g / N.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.ones(4, requires_grad=True)
-    >>> Mean.apply(a, None, False).backward()  # a.mean()
-    >>> a.grad
-    tensor([0.2500, 0.2500, 0.2500, 0.2500])
-    """
+    """out = (1/N) Σᵢ aᵢ over ``dim``;  daᵢ = g / N."""
 
     @staticmethod
     def forward(ctx, a, dim, keepdim):

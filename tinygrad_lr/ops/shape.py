@@ -3,6 +3,47 @@
 Their backward routes each gradient element back to where its input element came from: a
 reshape is undone by reshaping, a transpose by the inverse transpose, and indexing by adding the
 gradient into a zero array at the indexed positions (repeated indices add up).
+
+Examples
+--------
+>>> import tinygrad_lr as tg
+>>> a = tg.ones(4, requires_grad=True)
+>>> Reshape.apply(a, (2, 2)).backward(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
+>>> a.grad
+tensor([1., 2., 3., 4.])
+>>> a = tg.ones(2, 3, requires_grad=True)
+>>> out = Transpose.apply(a, (1, 0))  # a.T
+>>> out.backward(tg.ones(3, 2))
+>>> out.shape, a.grad.shape
+(tinygrad_lr.Size([3, 2]), tinygrad_lr.Size([2, 3]))
+>>> a = tg.zeros(3, requires_grad=True)
+>>> a[[0, 0, 2]].sum().backward()  # Index.apply(a, key): element 0 was taken twice
+>>> a.grad
+tensor([2., 0., 1.])
+>>> a, b = tg.ones(2, requires_grad=True), tg.ones(1, requires_grad=True)
+>>> Cat.apply(0, a, b).backward(tg.tensor([1.0, 2.0, 3.0]))  # tg.cat([a, b])
+>>> a.grad, b.grad
+(tensor([1., 2.]), tensor([3.]))
+>>> a, b = tg.ones(2, requires_grad=True), tg.ones(2, requires_grad=True)
+>>> Stack.apply(0, a, b).backward(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))  # tg.stack([a, b])
+>>> a.grad, b.grad
+(tensor([1., 2.]), tensor([3., 4.]))
+>>> a = tg.ones(2, requires_grad=True)
+>>> Clone.apply(a).sum().backward()  # a.clone()
+>>> a.grad
+tensor([1., 1.])
+>>> src = tg.tensor([5.0], requires_grad=True)
+>>> out = Copy.apply(tg.zeros(2), src)  # what a.copy_(src) records
+>>> out
+tensor([5., 5.], grad_fn=<CopyBackward0>)
+>>> out.sum().backward()
+>>> src.grad
+tensor([2.])
+>>> a = tg.tensor([1.5], requires_grad=True)
+>>> out = Cast.apply(a, np.float64)  # a.double()
+>>> out.backward(tg.ones(1, dtype=tg.float64))
+>>> out.dtype, a.grad.dtype
+(tinygrad_lr.float64, tinygrad_lr.float32)
 """
 
 from __future__ import annotations
@@ -13,16 +54,9 @@ from ..autograd.function import Function
 
 
 class Reshape(Function):
-    """out = a viewed with a new shape;  da = g reshaped to a's shape.
+    """out = a viewed with a new shape;  da = g reshaped to a's shape."""
 
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.ones(4, requires_grad=True)
-    >>> Reshape.apply(a, (2, 2)).backward(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))
-    >>> a.grad
-    tensor([1., 2., 3., 4.])
-    """
+    view_method = "reshape"
 
     @staticmethod
     def forward(ctx, a, shape):
@@ -35,17 +69,9 @@ class Reshape(Function):
 
 
 class Transpose(Function):
-    """out = a with its dimensions permuted by ``axes``;  da = g permuted back.
+    """out = a with its dimensions permuted by ``axes``;  da = g permuted back."""
 
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.ones(2, 3, requires_grad=True)
-    >>> out = Transpose.apply(a, (1, 0))  # a.T
-    >>> out.backward(tg.ones(3, 2))
-    >>> out.shape, a.grad.shape
-    (tinygrad_lr.Size([3, 2]), tinygrad_lr.Size([2, 3]))
-    """
+    view_method = "transpose"
 
     @staticmethod
     def forward(ctx, a, axes):
@@ -63,16 +89,9 @@ class Transpose(Function):
 
 
 class Index(Function):
-    """out = a[key];  da = zeros like a, with g added at the positions key selected.
+    """out = a[key];  da = zeros like a, with g added at the positions key selected."""
 
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.zeros(3, requires_grad=True)
-    >>> a[[0, 0, 2]].sum().backward()  # Index.apply(a, key): element 0 was taken twice
-    >>> a.grad
-    tensor([2., 0., 1.])
-    """
+    view_method = "__getitem__"
 
     @staticmethod
     def forward(ctx, a, key):
@@ -93,16 +112,7 @@ class Index(Function):
 
 
 class Cat(Function):
-    """out = the inputs joined along ``dim``;  each input's gradient is its slice of g.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a, b = tg.ones(2, requires_grad=True), tg.ones(1, requires_grad=True)
-    >>> Cat.apply(0, a, b).backward(tg.tensor([1.0, 2.0, 3.0]))  # tg.cat([a, b])
-    >>> a.grad, b.grad
-    (tensor([1., 2.]), tensor([3.]))
-    """
+    """out = the inputs joined along ``dim``;  each input's gradient is its slice of g."""
 
     @staticmethod
     def forward(ctx, dim, *arrays):
@@ -116,16 +126,7 @@ class Cat(Function):
 
 
 class Stack(Function):
-    """out = the inputs stacked along a new ``dim``;  each input's gradient is g[..., i, ...].
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a, b = tg.ones(2, requires_grad=True), tg.ones(2, requires_grad=True)
-    >>> Stack.apply(0, a, b).backward(tg.tensor([[1.0, 2.0], [3.0, 4.0]]))  # tg.stack([a, b])
-    >>> a.grad, b.grad
-    (tensor([1., 2.]), tensor([3., 4.]))
-    """
+    """out = the inputs stacked along a new ``dim``;  each input's gradient is g[..., i, ...]."""
 
     @staticmethod
     def forward(ctx, dim, *arrays):
@@ -138,16 +139,7 @@ class Stack(Function):
 
 
 class Clone(Function):
-    """out = a copy of a;  da = g.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.ones(2, requires_grad=True)
-    >>> Clone.apply(a).sum().backward()  # a.clone()
-    >>> a.grad
-    tensor([1., 1.])
-    """
+    """out = a copy of a;  da = g."""
 
     @staticmethod
     def forward(ctx, a):
@@ -161,17 +153,6 @@ class Clone(Function):
 class Copy(Function):
     """out = src's values, broadcast to a's shape and dtype (``a.copy_(src)``, ``a.fill_(v)``);
     da = 0 (a's old values are overwritten),  dsrc = g (summed back to src's shape).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> src = tg.tensor([5.0], requires_grad=True)
-    >>> out = Copy.apply(tg.zeros(2), src)  # what a.copy_(src) records
-    >>> out
-    tensor([5., 5.], grad_fn=<CopyBackward0>)
-    >>> out.sum().backward()
-    >>> src.grad
-    tensor([2.])
     """
 
     @staticmethod
@@ -189,17 +170,7 @@ class Copy(Function):
 
 
 class Cast(Function):
-    """out = a converted to another dtype;  da = g converted back to a's dtype.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([1.5], requires_grad=True)
-    >>> out = Cast.apply(a, np.float64)  # a.double()
-    >>> out.backward(tg.ones(1, dtype=tg.float64))
-    >>> out.dtype, a.grad.dtype
-    (tinygrad_lr.float64, tinygrad_lr.float32)
-    """
+    """out = a converted to another dtype;  da = g converted back to a's dtype."""
 
     @staticmethod
     def forward(ctx, a, dtype):

@@ -2,6 +2,38 @@
 
 Where f'(a) is cheaper from the result than from the input (exp, sqrt, sigmoid, tanh), forward
 saves the result and backward reuses it instead of computing f again.
+
+Examples
+--------
+>>> import tinygrad_lr as tg
+>>> a = tg.zeros(1, requires_grad=True)
+>>> Exp.apply(a).backward()  # a.exp()
+>>> a.grad
+tensor([1.])
+>>> a = tg.tensor([2.0], requires_grad=True)
+>>> Log.apply(a).backward()  # a.log()
+>>> a.grad
+tensor([0.5000])
+>>> a = tg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+>>> Abs.apply(a).sum().backward()  # a.abs()
+>>> a.grad
+tensor([-1.,  0.,  1.])
+>>> a = tg.tensor([4.0], requires_grad=True)
+>>> Sqrt.apply(a).backward()  # a.sqrt()
+>>> a.grad
+tensor([0.2500])
+>>> a = tg.tensor([-1.0, 2.0], requires_grad=True)
+>>> ReLU.apply(a).sum().backward()  # a.relu()
+>>> a.grad
+tensor([0., 1.])
+>>> a = tg.zeros(1, requires_grad=True)
+>>> Sigmoid.apply(a).backward()  # a.sigmoid(): out = 0.5
+>>> a.grad
+tensor([0.2500])
+>>> a = tg.zeros(1, requires_grad=True)
+>>> Tanh.apply(a).backward()  # a.tanh()
+>>> a.grad
+tensor([1.])
 """
 
 from __future__ import annotations
@@ -12,16 +44,7 @@ from ..autograd.function import Function
 
 
 class Exp(Function):
-    """out = eˣ;  da = g * eˣ = g * out.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.zeros(1, requires_grad=True)
-    >>> Exp.apply(a).backward()  # a.exp()
-    >>> a.grad
-    tensor([1.])
-    """
+    """out = eˣ;  da = g * eˣ = g * out."""
 
     @staticmethod
     def forward(ctx, a):
@@ -36,16 +59,7 @@ class Exp(Function):
 
 
 class Log(Function):
-    """out = ln a;  da = g / a.
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([2.0], requires_grad=True)
-    >>> Log.apply(a).backward()  # a.log()
-    >>> a.grad
-    tensor([0.5000])
-    """
+    """out = ln a;  da = g / a."""
 
     @staticmethod
     def forward(ctx, a):
@@ -59,16 +73,7 @@ class Log(Function):
 
 
 class Abs(Function):
-    """out = |a|;  da = g * sign(a)  (0 at a = 0, as in torch).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
-    >>> Abs.apply(a).sum().backward()  # a.abs()
-    >>> a.grad
-    tensor([-1.,  0.,  1.])
-    """
+    """out = |a|;  da = g * sign(a)  (0 at a = 0, as in torch)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -82,16 +87,7 @@ class Abs(Function):
 
 
 class Sqrt(Function):
-    """out = √a;  da = g / (2√a) = g / (2 * out).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([4.0], requires_grad=True)
-    >>> Sqrt.apply(a).backward()  # a.sqrt()
-    >>> a.grad
-    tensor([0.2500])
-    """
+    """out = √a;  da = g / (2√a) = g / (2 * out)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -106,16 +102,7 @@ class Sqrt(Function):
 
 
 class ReLU(Function):
-    """out = max(a, 0);  da = g where a > 0, else 0  (0 at a = 0, as in torch).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.tensor([-1.0, 2.0], requires_grad=True)
-    >>> ReLU.apply(a).sum().backward()  # a.relu()
-    >>> a.grad
-    tensor([0., 1.])
-    """
+    """out = max(a, 0);  da = g where a > 0, else 0  (0 at a = 0, as in torch)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -130,16 +117,7 @@ class ReLU(Function):
 
 
 class Sigmoid(Function):
-    """out = 1 / (1 + e⁻ᵃ);  da = g * out * (1 - out).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.zeros(1, requires_grad=True)
-    >>> Sigmoid.apply(a).backward()  # a.sigmoid(): out = 0.5
-    >>> a.grad
-    tensor([0.2500])
-    """
+    """out = 1 / (1 + e⁻ᵃ);  da = g * out * (1 - out)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -155,16 +133,7 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
-    """out = tanh a;  da = g * (1 - out²).
-
-    Examples
-    --------
-    >>> import tinygrad_lr as tg
-    >>> a = tg.zeros(1, requires_grad=True)
-    >>> Tanh.apply(a).backward()  # a.tanh()
-    >>> a.grad
-    tensor([1.])
-    """
+    """out = tanh a;  da = g * (1 - out²)."""
 
     @staticmethod
     def forward(ctx, a):

@@ -1,0 +1,247 @@
+"""In-place changes (``x.mul_(2)``, ``x += y``, ``x[i] = v``, ``x.zero_()``), as torch does them.
+
+Every in-place change goes the same way (:func:`change`):
+
+1. it is computed out of place, by the op's own Function (``Mul`` for ``mul_``), so the same
+   dtype rules, broadcasting and gradients apply;
+2. the result is written into the tensor's own memory, so its views, ``detach()`` and
+   ``numpy()`` aliases see the change in every grad mode;
+3. the tensor's version goes up by one. Views and ``detach()`` share the counter. An op that
+   saved the tensor for backward remembered the version it saw, and backward refuses a tensor
+   whose version has moved on (:attr:`Function.saved_tensors`) instead of silently using the
+   new values;
+4. when the change is recorded (grad mode, and a tensor that requires grad is involved), the
+   tensor's history is rewritten: its ``grad_fn`` becomes the op's node, which was fed a copy of
+   the old values. On a view, the base's ``grad_fn`` becomes ``CopySlices``: the gradient of the
+   changed region flows through the op, the rest of the base's gradient around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import checks, indexing, ops, promotion
+from .grad_mode import state as grad_state
+from .tensor import Tensor
+
+
+def change(tensor: Tensor, what: str, compute: Callable[[Tensor], Any], operand: Any) -> Any:
+    """Replace ``tensor``'s values by ``compute(tensor)``, in place; ``operand`` is the other
+    input of the change (a tensor that may require grad, or anything else).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([1.0, 2.0])
+    >>> change(x, "neg_", lambda old: -old, None)
+    tensor([-1., -2.])
+    >>> x._version
+    1
+    """
+    if grad_state.enabled and tensor._base is not None and tensor._view_steps is not None:
+        if tensor._view_version != tensor._version_counter[0] and tensor._base._requires_grad:
+            refresh_view(tensor)  # its base changed in place since: first catch up with it
+    recording = grad_state.enabled and (
+        tensor._requires_grad or (isinstance(operand, Tensor) and operand._requires_grad)
+    )
+    _check_allowed(tensor, what, recording)
+    # A recorded op may save its input for backward: it gets the old values, not the new ones.
+    result = compute(_old_values(tensor) if recording else tensor)
+    if result is NotImplemented:
+        return NotImplemented
+    _check_result(tensor, result)
+    np.copyto(tensor._data, result._data, casting="same_kind")
+    tensor._version_counter[0] += 1
+    if recording:
+        _rewrite_history(tensor, result)
+    return tensor
+
+
+def binary(tensor: Tensor, function: type, other: Any, floating: bool = False) -> Any:
+    """``tensor op= other``: add_, sub_, mul_, div_ and ``+=``, ``-=``, ``*=``, ``/=``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([1.0, 2.0])
+    >>> binary(x, tg.ops.Mul, 10)  # x.mul_(10)
+    tensor([10., 20.])
+    """
+    if isinstance(other, np.ndarray):
+        other = Tensor._make(other)
+    return change(
+        tensor,
+        function.__name__.lower(),
+        lambda old: promotion.binary(function, old, other, floating=floating),
+        other,
+    )
+
+
+def overwrite(tensor: Tensor, what: str, values: Any) -> Tensor:
+    """Replace every element: zero_, fill_, copy_ (gradients flow to a source tensor).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> overwrite(tg.ones(2), "fill_", 7.0)  # x.fill_(7)
+    tensor([7., 7.])
+    """
+
+    def copy(old: Tensor) -> Tensor:
+        try:
+            return ops.Copy.apply(old, values)
+        except (ValueError, TypeError):
+            source = np.asarray(values._data if isinstance(values, Tensor) else values)
+            raise RuntimeError(
+                f"{what}: cannot write values of shape {source.shape} and dtype {source.dtype} "
+                f"into a tensor of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"
+            ) from None
+
+    return change(tensor, what, copy, values)
+
+
+def setitem(tensor: Tensor, key: Any, value: Any) -> None:
+    """``tensor[key] = value``: the selected elements take ``value`` (broadcast).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.zeros(3)
+    >>> setitem(x, slice(0, 2), 5.0)  # x[0:2] = 5
+    >>> x
+    tensor([5., 5., 0.])
+    """
+    key = indexing.numpy_key(key)
+    steps = indexing.torch_index_steps(key, tensor.ndim)
+    if not isinstance(value, Tensor):
+        value = np.asarray(value)
+
+    def put(old: Tensor) -> Tensor:
+        try:
+            return ops.IndexPut.apply(old, value, steps)
+        except (IndexError, ValueError, TypeError):
+            source = value._data if isinstance(value, Tensor) else value
+            try:
+                target = tensor._data[key].shape
+            except (IndexError, ValueError, TypeError):
+                raise indexing.index_error(tensor._data.shape, key) from None
+            checks.raise_if_not_assignable(target, np.shape(source))
+            raise TypeError(
+                f"index assignment: cannot write a {type(value).__name__} into a tensor of dtype "
+                f"{tensor.dtype}"
+            ) from None
+
+    change(tensor, "index assignment", put, value)
+
+
+def mark_view(view: Tensor, source: Tensor, step: tuple[str, Any] | None) -> None:
+    """Mark ``view`` as showing ``source``'s memory, made by ``step`` (a NumPy method and its
+    argument; None outside grad mode, where a view only shares the memory and the version).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> y = tg.ones(4)
+    >>> v = y[1:3]  # Function.apply calls mark_view(v, y, ("__getitem__", slice(1, 3)))
+    >>> v._base is y, v._view_steps, v._version_counter is y._version_counter
+    (True, (('__getitem__', slice(1, 3, None)),), True)
+    """
+    view._version_counter = source._version_counter
+    view._base = source if source._base is None else source._base
+    if step is None or (source._base is not None and source._view_steps is None):
+        view._view_steps = None
+    else:
+        view._view_steps = (step,) if source._base is None else (*source._view_steps, step)
+    view._view_version = view._version_counter[0]
+
+
+def refresh_view(view: Tensor) -> None:
+    """A view whose base changed in place since: its values now come from the base's new
+    history, so its ``grad_fn`` is made anew from the base (torch does the same).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> y = tg.tensor([1.0, 2.0], requires_grad=True) * 1
+    >>> v = y[0:1]
+    >>> y.mul_(3)  # v's memory shows 3, but v.grad_fn still reads the old y
+    tensor([3., 6.], grad_fn=<MulBackward0>)
+    >>> refresh_view(v)  # what Function.apply does when v is next used
+    >>> v.grad_fn
+    <ViewBackward0>
+    """
+    fresh = ops.View.apply(view._base, view._view_steps)
+    view.grad_fn, view._requires_grad = fresh.grad_fn, fresh._requires_grad
+    view._view_version = view._version_counter[0]
+
+
+def _old_values(tensor: Tensor) -> Tensor:
+    """A copy of ``tensor`` standing where it stands in the graph: the input of a recorded op."""
+    old = Tensor._make(tensor._data.copy(), tensor._requires_grad)
+    old.grad_fn = tensor.grad_fn
+    return old
+
+
+def _rewrite_history(tensor: Tensor, result: Tensor) -> None:
+    """Let ``tensor`` stand for ``result`` in the graph; on a view, its base too."""
+    if result._data.dtype != tensor._data.dtype:  # float32 += float64 stays float32, as in torch
+        result = result._cast(tensor.dtype)
+    base = tensor._base
+    if base is not None:
+        copied = ops.CopySlices.apply(base, result, tensor._view_steps)
+        base.grad_fn, base._requires_grad = copied.grad_fn, True
+        tensor._view_version = tensor._version_counter[0]
+    retained = tensor.retains_grad  # a retained gradient is that of the tensor's new value
+    if retained:
+        tensor.grad_fn._retained = None
+    tensor.grad_fn, tensor._requires_grad = result.grad_fn, True
+    if retained:
+        tensor.retain_grad()
+
+
+def _check_allowed(tensor: Tensor, what: str, recording: bool) -> None:
+    """torch's refusals: memory that cannot change, and changes that would break the graph."""
+    if not tensor._data.flags.writeable:
+        raise RuntimeError(
+            "this tensor's memory is read-only (it comes from a read-only NumPy array or a "
+            "broadcast view) and cannot change in place; use .clone() first"
+        )
+    if not grad_state.enabled:
+        return
+    base = tensor._base
+    if tensor.grad_fn is None and tensor._requires_grad and base is None:
+        raise RuntimeError(
+            f"a leaf Variable that requires grad is being used in an in-place operation "
+            f"({what}). Update parameters inside `with tinygrad_lr.no_grad():`, or use "
+            ".data / .detach() for the values."
+        )
+    if base is not None and base._requires_grad:
+        if tensor._view_steps is None:
+            raise RuntimeError(
+                "A view was created in no_grad mode and is being modified inplace with grad mode "
+                f"enabled ({what}). Create the view and change it both inside no_grad, or both "
+                "outside it."
+            )
+        if base.grad_fn is None:
+            raise RuntimeError(
+                f"a view of a leaf Variable that requires grad is being used in an in-place "
+                f"operation ({what}). Change the leaf inside `with tinygrad_lr.no_grad():`, or "
+                "clone it first."
+            )
+
+
+def _check_result(tensor: Tensor, result: Tensor) -> None:
+    """The result must fit the tensor: a dtype it can hold, and the tensor's own shape."""
+    if result.dtype._rank > tensor.dtype._rank:
+        raise RuntimeError(
+            f"result type {result.dtype} can't be cast to the desired output type "
+            f"{tensor.dtype}; convert the tensor first, e.g. x = x.float()"
+        )
+    if result._data.shape != tensor._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(tensor._data.shape)} doesn't match the broadcast shape "
+            f"{list(result._data.shape)}"
+        )
