@@ -96,10 +96,14 @@ def torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
     >>> then  # ... the index array after
     (slice(None, None, None), array([1, 2]))
     """
-    parts = key if isinstance(key, tuple) else (key,)
-    if parts and all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in parts):
-        # Integers alone give NumPy a scalar, a copy; torch gives a 0-d view: "..." keeps a view.
-        return ((*parts, Ellipsis),)
+    parts = key if type(key) is tuple else (key,)
+    for k in parts:  # a loop, not all(...): this runs for every indexing
+        if type(k) is not int and (type(k) is bool or not isinstance(k, np.integer)):
+            break
+    else:
+        if parts:
+            # Integers alone give NumPy a scalar, a copy; torch gives a 0-d view: "..." keeps one.
+            return ((*parts, Ellipsis),)
     if not isinstance(key, tuple):
         return (key,)
     for k in key:  # a loop, not any(...): this runs for every indexing with a tuple

@@ -72,6 +72,14 @@ def binary(tensor: Tensor, function: type, other: Any, floating: bool = False) -
     """
     if isinstance(other, np.ndarray):
         other = Tensor._make(other)
+    value = other._data if isinstance(other, Tensor) else other
+    if not grad_state.enabled and tensor._data.dtype.kind == "f":
+        # No promotion to do (a number, or an array of the tensor's dtype): NumPy's in-place
+        # ufunc computes what the op computes.
+        if type(value) in (int, float) or getattr(value, "dtype", None) == tensor._data.dtype:
+            data = tensor._data
+            if _directly(tensor, _UFUNCS[function], data, value, data):
+                return tensor
     return change(
         tensor,
         function.__name__.lower(),
@@ -89,6 +97,15 @@ def overwrite(tensor: Tensor, what: str, values: Any) -> Tensor:
     >>> overwrite(tg.ones(2), "fill_", 7.0)  # x.fill_(7)
     tensor([7., 7.])
     """
+
+    if not grad_state.enabled:
+        data = tensor._data
+        if type(values) in (int, float) and data.dtype.kind == "f":  # zero_(), fill_(1.5)
+            if _directly(tensor, data.fill, values):
+                return tensor
+        source = values._data if isinstance(values, Tensor) else values
+        if _directly(tensor, np.copyto, data, source, "same_kind"):
+            return tensor
 
     def copy(old: Tensor) -> Tensor:
         try:
@@ -156,6 +173,27 @@ def mark_view(view: Tensor, source: Tensor, step: tuple[str, Any] | None) -> Non
     else:
         view._view_steps = (step,) if source._base is None else (*source._view_steps, step)
     view._view_version = view._version_counter[0]
+
+
+def _directly(tensor: Tensor, write: Callable[..., Any], *arguments: Any) -> bool:
+    """Change ``tensor``'s memory with a NumPy call, ``write(*arguments)``; False if refused.
+
+    The one fork of the in-place path: under no_grad nothing is recorded (an optimizer step,
+    zeroing a gradient), so NumPy can write the same values straight into the memory instead of
+    computing them out of place through the op and copying them in; that is 40% of the
+    tutorial's SGD update (python benchmarks/profile_w1.py, "SGD update"). What NumPy refuses
+    (shapes, dtypes, read-only memory) goes the one way, whose errors say why in torch's words.
+    """
+    try:
+        write(*arguments)
+    except (ValueError, TypeError):
+        return False
+    tensor._version_counter[0] += 1
+    return True
+
+
+# The NumPy ufunc of each op that in-place arithmetic uses, for changes made under no_grad.
+_UFUNCS = {ops.Add: np.add, ops.Sub: np.subtract, ops.Mul: np.multiply, ops.Div: np.true_divide}
 
 
 def refresh_view(view: Tensor) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import inplace
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor
 
@@ -101,7 +102,11 @@ class Function:
         )
 
     def save_for_backward(self, *arrays: Any) -> None:
-        """Keep arrays for backward; the engine frees them after backward unless retain_graph."""
+        """Keep arrays for backward; the engine frees them after backward unless retain_graph.
+
+        Save the arrays forward received, or the one it returns, as they are: ``apply`` then
+        remembers their tensors' versions, and backward refuses one changed in place since.
+        """
         self._saved = arrays
 
     @property
@@ -109,9 +114,9 @@ class Function:
         """What forward saved; refused after backward freed it, or once changed in place."""
         if self._saved is None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
-        for index, saved in enumerate(self._saved_versions):
-            if saved is not None and saved[0][0] != saved[1]:
-                raise RuntimeError(_modified_message(self, index, saved[0][0], saved[1]))
+        for index, (counter, version, _) in enumerate(self._saved_versions):
+            if counter is not None and counter[0] != version:
+                raise RuntimeError(_modified_message(self, index))
         return self._saved
 
     @classmethod
@@ -121,20 +126,18 @@ class Function:
         recording = grad_state.enabled
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
-        arrays, parents, shapes = [], [], []
+        arrays, needs_input_grad, parents, shapes = [], [], [], []
         needs_grad = has_data = False  # has_data: a tensor argument needing no gradient (X, y)
         for arg in args:
             if isinstance(arg, Tensor):
-                if (
-                    recording
-                    and arg._base is not None
-                    and arg._view_version != arg._version_counter[0]
-                ):
-                    arg._refresh_view()  # a view whose base changed in place since
+                if recording and arg._base is not None:
+                    if arg._view_version != arg._version_counter[0]:
+                        inplace.refresh_view(arg)  # a view whose base changed in place since
                 arrays.append(arg._data)
                 shapes.append(arg._data.shape)
                 if recording and arg._requires_grad:
                     needs_grad = True
+                    needs_input_grad.append(True)
                     # A leaf stands for itself: the engine accumulates into its .grad.
                     parents.append(arg.grad_fn or arg)
                     continue
@@ -142,8 +145,9 @@ class Function:
             else:
                 arrays.append(arg)
                 shapes.append(None)
+            needs_input_grad.append(False)
             parents.append(None)
-        ctx.needs_input_grad = tuple([parent is not None for parent in parents])
+        ctx.needs_input_grad = tuple(needs_input_grad)
         output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
             # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic; a saved
@@ -152,10 +156,13 @@ class Function:
             if ctx._saved:
                 ctx._saved = tuple([output if saved is scalar else saved for saved in ctx._saved])
         result = Tensor._make(output, needs_grad)
-        if cls.view_method is not None and _owner(output) is _owner(arrays[0]):
-            # The result shows its input's memory: it shares the input's version, and in grad
-            # mode remembers how it was taken, so that an in-place change can reach the base.
-            result._make_view_of(args[0], (cls.view_method, args[1]) if recording else None)
+        base = output.base  # NumPy points every view at the array that owns the memory
+        if cls.view_method is not None and base is not None:
+            if base is arrays[0] or base is arrays[0].base:
+                # The result shows its input's memory: it shares the input's version, and in
+                # grad mode remembers how it was taken, so an in-place change can reach the base.
+                step = (cls.view_method, args[1]) if recording else None
+                inplace.mark_view(result, args[0], step)
         if needs_grad:
             if output.dtype.kind != "f":
                 raise RuntimeError(
@@ -167,7 +174,7 @@ class Function:
             ctx.input_shapes = tuple(shapes)
             if ctx._saved:
                 ctx._saved_versions = _versions(ctx._saved, args, arrays, result)
-            if has_data and recording:  # remembered for drawing the graph
+            if has_data:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
                     [
                         None if parent is not None or shape is None else _remember_data(arg)
@@ -185,43 +192,41 @@ class Function:
         return f"<{self.name()}>"
 
 
-def _owner(array: Any) -> Any:
-    """The array that owns ``array``'s memory (NumPy points every view at it)."""
-    base = getattr(array, "base", None)
-    return array if base is None else base
-
-
 def _versions(
     saved: tuple[Any, ...], args: tuple[Any, ...], arrays: list[Any], result: Tensor
 ) -> tuple[Any, ...]:
-    """For each saved array that is an input's or the result's memory, the version counter of
-    that tensor and the version it has now (None for arrays only the op itself holds)."""
+    """For each saved array that is an input's or the result's: that tensor's version counter,
+    the version it has now, and which it is (input i, or -1 for the output). Arrays that only the
+    op holds (intermediates, numbers) get (None, None, None): nothing else can change them."""
     versions = []
     for array in saved:
-        owner, found = _owner(array), None
-        if array is None or not isinstance(array, np.ndarray):
-            pass  # nothing saved, or a number
-        elif owner is _owner(result._data):
-            found = (result._version_counter, result._version_counter[0], "output")
+        if type(array) is not np.ndarray:  # nothing (None) or a number
+            versions.append((None, None, None))
+            continue
+        if array is result._data:
+            versions.append((result._version_counter, result._version_counter[0], -1))
+            continue
+        for index, candidate in enumerate(arrays):
+            if candidate is array and isinstance(args[index], Tensor):
+                counter = args[index]._version_counter
+                versions.append((counter, counter[0], index))
+                break
         else:
-            for index, candidate in enumerate(arrays):
-                if owner is _owner(candidate) and isinstance(args[index], Tensor):
-                    counter = args[index]._version_counter
-                    found = (counter, counter[0], f"input {index}")
-                    break
-        versions.append(None if found is None else (found[0], found[1], found[2], array.shape))
+            versions.append((None, None, None))
     return tuple(versions)
 
 
-def _modified_message(node: Function, index: int, now: int, then: int) -> str:
+def _modified_message(node: Function, index: int) -> str:
     """torch's words for a saved tensor that an in-place op changed before backward needed it."""
-    _, _, which, shape = node._saved_versions[index]
+    counter, version, which = node._saved_versions[index]
+    shape = list(node._saved[index].shape)
+    which = "its output" if which == -1 else f"input {which}"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: the tensor of shape {list(shape)} that {node.name()} saved ({which}) is at "
-        f"version {now}; expected version {then} instead. Hint: do the in-place change after "
-        "backward, or use its out-of-place form (x = x * 2 instead of x.mul_(2)), or .clone() "
-        "the tensor before changing it."
+        f"operation: the tensor of shape {shape} that {node.name()} saved ({which}) is at "
+        f"version {counter[0]}; expected version {version} instead. Hint: do the in-place change "
+        "after backward, or use its out-of-place form (x = x * 2 instead of x.mul_(2)), or "
+        ".clone() the tensor before changing it."
     )
 
 
