@@ -126,28 +126,27 @@ class Function:
         recording = grad_state.enabled
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
-        arrays, needs_input_grad, parents, shapes = [], [], [], []
+        arrays, parents = [], []  # per argument: what forward gets, and where its gradient goes
         needs_grad = has_data = False  # has_data: a tensor argument needing no gradient (X, y)
         for arg in args:
             if isinstance(arg, Tensor):
-                if recording and arg._base is not None:
+                if arg._base is not None and recording:
                     if arg._view_version != arg._version_counter[0]:
                         inplace.refresh_view(arg)  # a view whose base changed in place since
                 arrays.append(arg._data)
-                shapes.append(arg._data.shape)
                 if recording and arg._requires_grad:
                     needs_grad = True
-                    needs_input_grad.append(True)
                     # A leaf stands for itself: the engine accumulates into its .grad.
                     parents.append(arg.grad_fn or arg)
                     continue
                 has_data = True
             else:
                 arrays.append(arg)
-                shapes.append(None)
-            needs_input_grad.append(False)
             parents.append(None)
-        ctx.needs_input_grad = tuple(needs_input_grad)
+        if needs_grad:
+            ctx.needs_input_grad = tuple([parent is not None for parent in parents])
+        else:
+            ctx.needs_input_grad = (False,) * len(args)
         output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
             # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic; a saved
@@ -171,14 +170,20 @@ class Function:
                 )
             ctx.sequence_nr = next(_sequence_numbers)
             ctx.next_functions = tuple(parents)
-            ctx.input_shapes = tuple(shapes)
+            # Each tensor argument's shape: to sum a broadcast gradient back to, and to draw.
+            ctx.input_shapes = tuple(
+                [
+                    array.shape if isinstance(arg, Tensor) else None
+                    for arg, array in zip(args, arrays)
+                ]
+            )
             if ctx._saved:
                 ctx._saved_versions = _versions(ctx._saved, args, arrays, result)
             if has_data:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
                     [
-                        None if parent is not None or shape is None else _remember_data(arg)
-                        for arg, parent, shape in zip(args, parents, shapes)
+                        _remember_data(arg) if parent is None and isinstance(arg, Tensor) else None
+                        for arg, parent in zip(args, parents)
                     ]
                 )
             result.grad_fn = ctx
