@@ -1188,3 +1188,103 @@ def _draw_operand(draw: Any, pool: list, i: int, target: tuple[int, ...]) -> Any
 @given(program=fuzz_programs())
 def test_random_programs_with_inplace_changes_match_torch(torch: Any, program: FuzzProgram) -> None:
     same_outcome(torch, run_fuzz_program(program))
+
+
+# ===================================================== views that fell behind their base
+def _no_grad_view_then_base_changes(m: Any, rec: dict) -> None:
+    x = new(m, [1.0, 2.0, 3.0])
+    with m.no_grad():
+        v = x[0:2]
+    x.add_(1.0)
+    rec["v * 2"] = values(v * 2)
+
+
+def _no_grad_view_changed_with_a_grad_operand(m: Any, rec: dict) -> None:
+    y = new(m, [0.0, 0.0, 0.0])
+    with m.no_grad():
+        v = y[0:2]
+    v.add_(new(m, 2.0, requires_grad=True))
+
+
+def _backward_from_a_view_whose_base_changed(m: Any, rec: dict) -> None:
+    x = new(m, [1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    v = y[0]
+    y.mul_(2.0)
+    v.backward()
+    rec["x.grad"] = grad_of(x)
+
+
+def _grad_of_a_view_whose_base_changed(m: Any, rec: dict) -> None:
+    x = new(m, [1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    v = y[0:2]
+    y.mul_(5.0)
+    rec["dv/dx"] = values(m.autograd.grad(v, x, new(m, [1.0, 1.0]))[0])
+
+
+def _retained_view_whose_base_changed(m: Any, rec: dict) -> None:
+    x = new(m, [1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    v = y[0:2]
+    v.retain_grad()
+    y.mul_(5.0)
+    (v * v).sum().backward()
+    rec["v.grad"], rec["x.grad"] = grad_of(v), grad_of(x)
+
+
+def _view_of_data_that_came_to_need_grad(m: Any, rec: dict) -> None:
+    y = new(m, [0.0, 0.0, 0.0])
+    v = y[0:2]
+    w = new(m, 2.0, requires_grad=True)
+    y.add_(w)
+    v.backward(new(m, [1.0, 1.0]))
+    rec["w.grad"] = grad_of(w)
+
+
+def _float_requiring_grad_into_an_integer_tensor(m: Any, rec: dict) -> None:
+    x = m.tensor([1, 2, 3])
+    x[0] = new(m, 2.5, requires_grad=True)
+    rec["x"], rec["x.requires_grad"] = x.numpy().copy(), x.requires_grad
+
+
+def _zero_a_bool_tensor(m: Any, rec: dict) -> None:
+    rec["zeros"] = m.tensor([True, False]).zero_().numpy().copy()
+
+
+STALE_VIEWS: dict[str, Program] = {
+    "no_grad view, base changed, view used": _no_grad_view_then_base_changes,
+    "no_grad view changed with a grad operand": _no_grad_view_changed_with_a_grad_operand,
+    "backward from a view whose base changed": _backward_from_a_view_whose_base_changed,
+    "autograd.grad of a view whose base changed": _grad_of_a_view_whose_base_changed,
+    "retain_grad on a view whose base changed": _retained_view_whose_base_changed,
+    "view of data that came to need grad": _view_of_data_that_came_to_need_grad,
+    "x[0] = float requiring grad, x int64": _float_requiring_grad_into_an_integer_tensor,
+    "zero_ of a bool tensor": _zero_a_bool_tensor,
+}
+
+
+@pytest.mark.parametrize("program", sorted(STALE_VIEWS))
+def test_views_that_fell_behind_their_base_catch_up_as_in_torch(torch: Any, program: str) -> None:
+    same_outcome(torch, STALE_VIEWS[program])
+
+
+def test_inplace_arithmetic_with_a_non_number_raises_type_error(torch: Any) -> None:
+    for m in (tg, torch):
+        with pytest.raises(TypeError, match="str"):
+            m.ones(2).add_("a")
+
+
+def test_setitem_records_nothing_and_copies_nothing_outside_the_graph(monkeypatch: Any) -> None:
+    """Assigning a row of data writes into its memory: IndexPut, which copies the whole tensor,
+    is only for assignments the graph records."""
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("IndexPut.forward ran for an assignment nothing records")
+
+    monkeypatch.setattr(tg.ops.IndexPut, "forward", staticmethod(refuse))
+    x = tg.zeros(1000, 100)
+    before = x._data
+    x[3] = 1.0
+    assert x._data is before and x._version == 1 and x.grad_fn is None
+    assert float(x._data[3].sum()) == 100.0 and float(x._data.sum()) == 100.0

@@ -14,6 +14,10 @@ Every in-place change goes the same way (:func:`change`):
    tensor's history is rewritten: its ``grad_fn`` becomes the op's node, which was fed a copy of
    the old values. On a view, the base's ``grad_fn`` becomes ``CopySlices``: the gradient of the
    changed region flows through the op, the rest of the base's gradient around it.
+
+A change that records nothing skips step 1: NumPy writes the values straight into the memory
+(:func:`_write_with_numpy`, the one fork, with its measurement). A view's own ``grad_fn`` is made
+anew from its base the next time it is used (:func:`catch_up`), as torch does.
 """
 
 from __future__ import annotations
@@ -24,13 +28,21 @@ from typing import Any
 import numpy as np
 
 from . import checks, indexing, ops, promotion
+from .grad_mode import no_grad
 from .grad_mode import state as grad_state
 from .tensor import Tensor
 
 
-def change(tensor: Tensor, what: str, compute: Callable[[Tensor], Any], operand: Any) -> Any:
-    """Replace ``tensor``'s values by ``compute(tensor)``, in place; ``operand`` is the other
-    input of the change (a tensor that may require grad, or anything else).
+def change(
+    tensor: Tensor,
+    what: str,
+    compute: Callable[[Tensor], Any],
+    operand: Any,
+    numpy_write: tuple[Any, ...] = (),
+) -> Any:
+    """Replace ``tensor``'s values by ``compute(tensor)``, in place. ``operand`` is the other
+    input of the change (a tensor that may require grad, or anything else); ``numpy_write``, a
+    NumPy function and its arguments that write the same values, when there is one.
 
     Examples
     --------
@@ -41,17 +53,24 @@ def change(tensor: Tensor, what: str, compute: Callable[[Tensor], Any], operand:
     >>> x._version
     1
     """
-    if grad_state.enabled and tensor._base is not None and tensor._view_steps is not None:
-        if tensor._view_version != tensor._version_counter[0] and tensor._base._requires_grad:
-            refresh_view(tensor)  # its base changed in place since: first catch up with it
-    recording = grad_state.enabled and (
-        tensor._requires_grad or (isinstance(operand, Tensor) and operand._requires_grad)
+    catch_up(tensor)
+    recording = (
+        grad_state.enabled
+        and tensor._data.dtype.kind == "f"  # an integer tensor's values carry no gradient
+        and (tensor._requires_grad or (isinstance(operand, Tensor) and operand._requires_grad))
     )
     _check_allowed(tensor, what, recording)
-    # A recorded op may save its input for backward: it gets the old values, not the new ones.
-    result = compute(_old_values(tensor) if recording else tensor)
+    if not recording and numpy_write and _write_with_numpy(tensor, *numpy_write):
+        return tensor
+    if recording:  # a recorded op may save its input for backward: it gets the old values
+        result = compute(_old_values(tensor))
+    else:
+        with no_grad():
+            result = compute(tensor)
     if result is NotImplemented:
-        return NotImplemented
+        raise TypeError(
+            f"{what}: the other operand must be a Tensor or a number, not {type(operand).__name__}"
+        )
     _check_result(tensor, result)
     np.copyto(tensor._data, result._data, casting="same_kind")
     tensor._version_counter[0] += 1
@@ -60,32 +79,26 @@ def change(tensor: Tensor, what: str, compute: Callable[[Tensor], Any], operand:
     return tensor
 
 
-def binary(tensor: Tensor, function: type, other: Any, floating: bool = False) -> Any:
+def arithmetic(tensor: Tensor, function: type, other: Any, floating: bool = False) -> Tensor:
     """``tensor op= other``: add_, sub_, mul_, div_ and ``+=``, ``-=``, ``*=``, ``/=``.
 
     Examples
     --------
     >>> import tinygrad_lr as tg
     >>> x = tg.tensor([1.0, 2.0])
-    >>> binary(x, tg.ops.Mul, 10)  # x.mul_(10)
+    >>> arithmetic(x, tg.ops.Mul, 10)  # x.mul_(10)
     tensor([10., 20.])
     """
     if isinstance(other, np.ndarray):
         other = Tensor._make(other)
-    value = other._data if isinstance(other, Tensor) else other
-    if not grad_state.enabled and tensor._data.dtype.kind == "f":
-        # No promotion to do (a number, or an array of the tensor's dtype): NumPy's in-place
-        # ufunc computes what the op computes.
-        if type(value) in (int, float) or getattr(value, "dtype", None) == tensor._data.dtype:
-            data = tensor._data
-            if _directly(tensor, _UFUNCS[function], data, value, data):
-                return tensor
-    return change(
-        tensor,
-        function.__name__.lower(),
-        lambda old: promotion.binary(function, old, other, floating=floating),
-        other,
-    )
+    value, data = promotion.data_of(other), tensor._data
+    numpy_write: tuple[Any, ...] = ()
+    if data.dtype.kind == "f" and (
+        type(value) in (int, float) or getattr(value, "dtype", None) == data.dtype
+    ):  # no promotion to do: NumPy's in-place ufunc computes what the op computes
+        numpy_write = (_UFUNCS[function], data, value, data)
+    compute = lambda old: promotion.binary(function, old, other, floating=floating)  # noqa: E731
+    return change(tensor, function.__name__.lower(), compute, other, numpy_write)
 
 
 def overwrite(tensor: Tensor, what: str, values: Any) -> Tensor:
@@ -97,27 +110,24 @@ def overwrite(tensor: Tensor, what: str, values: Any) -> Tensor:
     >>> overwrite(tg.ones(2), "fill_", 7.0)  # x.fill_(7)
     tensor([7., 7.])
     """
-
-    if not grad_state.enabled:
-        data = tensor._data
-        if type(values) in (int, float) and data.dtype.kind == "f":  # zero_(), fill_(1.5)
-            if _directly(tensor, data.fill, values):
-                return tensor
-        source = values._data if isinstance(values, Tensor) else values
-        if _directly(tensor, np.copyto, data, source, "same_kind"):
-            return tensor
+    source = promotion.data_of(values)
 
     def copy(old: Tensor) -> Tensor:
         try:
             return ops.Copy.apply(old, values)
         except (ValueError, TypeError):
-            source = np.asarray(values._data if isinstance(values, Tensor) else values)
+            shape, dtype = np.shape(source), np.asarray(source).dtype
             raise RuntimeError(
-                f"{what}: cannot write values of shape {source.shape} and dtype {source.dtype} "
-                f"into a tensor of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"
+                f"{what}: cannot write values of shape {shape} and dtype {dtype} into a tensor "
+                f"of shape {tuple(tensor.shape)} and dtype {tensor.dtype}"
             ) from None
 
-    return change(tensor, what, copy, values)
+    data = tensor._data
+    if type(source) in (int, float, bool) and data.dtype.kind == "f":  # zero_(), fill_(1.5)
+        numpy_write: tuple[Any, ...] = (data.fill, source)
+    else:
+        numpy_write = (np.copyto, data, source, "same_kind")
+    return change(tensor, what, copy, values, numpy_write)
 
 
 def setitem(tensor: Tensor, key: Any, value: Any) -> None:
@@ -133,14 +143,12 @@ def setitem(tensor: Tensor, key: Any, value: Any) -> None:
     """
     key = indexing.numpy_key(key)
     steps = indexing.torch_index_steps(key, tensor.ndim)
-    if not isinstance(value, Tensor):
-        value = np.asarray(value)
+    source = promotion.data_of(value)
 
     def put(old: Tensor) -> Tensor:
         try:
-            return ops.IndexPut.apply(old, value, steps)
+            return ops.IndexPut.apply(old, value if isinstance(value, Tensor) else source, steps)
         except (IndexError, ValueError, TypeError):
-            source = value._data if isinstance(value, Tensor) else value
             try:
                 target = tensor._data[key].shape
             except (IndexError, ValueError, TypeError):
@@ -151,7 +159,7 @@ def setitem(tensor: Tensor, key: Any, value: Any) -> None:
                 f"{tensor.dtype}"
             ) from None
 
-    change(tensor, "index assignment", put, value)
+    change(tensor, "index assignment", put, value, (ops.views.put, tensor._data, steps, source))
 
 
 def mark_view(view: Tensor, source: Tensor, step: tuple[str, Any] | None) -> None:
@@ -175,30 +183,10 @@ def mark_view(view: Tensor, source: Tensor, step: tuple[str, Any] | None) -> Non
     view._view_version = view._version_counter[0]
 
 
-def _directly(tensor: Tensor, write: Callable[..., Any], *arguments: Any) -> bool:
-    """Change ``tensor``'s memory with a NumPy call, ``write(*arguments)``; False if refused.
-
-    The one fork of the in-place path: under no_grad nothing is recorded (an optimizer step,
-    zeroing a gradient), so NumPy can write the same values straight into the memory instead of
-    computing them out of place through the op and copying them in; that is 40% of the
-    tutorial's SGD update (python benchmarks/profile_w1.py, "SGD update"). What NumPy refuses
-    (shapes, dtypes, read-only memory) goes the one way, whose errors say why in torch's words.
-    """
-    try:
-        write(*arguments)
-    except (ValueError, TypeError):
-        return False
-    tensor._version_counter[0] += 1
-    return True
-
-
-# The NumPy ufunc of each op that in-place arithmetic uses, for changes made under no_grad.
-_UFUNCS = {ops.Add: np.add, ops.Sub: np.subtract, ops.Mul: np.multiply, ops.Div: np.true_divide}
-
-
-def refresh_view(view: Tensor) -> None:
-    """A view whose base changed in place since: its values now come from the base's new
-    history, so its ``grad_fn`` is made anew from the base (torch does the same).
+def catch_up(view: Tensor) -> None:
+    """If ``view`` is a view (made in grad mode) whose ``grad_fn`` no longer tells how its values
+    came about (its base changed in place since, or came to require grad), make it anew from the
+    base, as torch does. Called by Function.apply, by backward and before an in-place change.
 
     Examples
     --------
@@ -207,13 +195,43 @@ def refresh_view(view: Tensor) -> None:
     >>> v = y[0:1]
     >>> y.mul_(3)  # v's memory shows 3, but v.grad_fn still reads the old y
     tensor([3., 6.], grad_fn=<MulBackward0>)
-    >>> refresh_view(v)  # what Function.apply does when v is next used
+    >>> catch_up(v)  # what Function.apply does when v is next used
     >>> v.grad_fn
     <ViewBackward0>
     """
-    fresh = ops.View.apply(view._base, view._view_steps)
-    view.grad_fn, view._requires_grad = fresh.grad_fn, fresh._requires_grad
+    base = view._base
+    if base is None or view._view_steps is None or not grad_state.enabled:
+        return
+    if (
+        view._view_version == view._version_counter[0]
+        and view._requires_grad == base._requires_grad
+    ):
+        return
+    fresh = ops.View.apply(base, view._view_steps)
+    _take_history(view, fresh)
     view._view_version = view._version_counter[0]
+
+
+def _write_with_numpy(tensor: Tensor, write: Callable[..., Any], *arguments: Any) -> bool:
+    """Change ``tensor``'s memory with a NumPy call, ``write(*arguments)``; False if refused.
+
+    The one fork of the in-place path: when nothing is recorded (an optimizer step, zeroing a
+    gradient, writing into data), NumPy writes the same values straight into the memory instead
+    of computing them out of place through the op and copying them in; that is 40% of the
+    tutorial's SGD update (python benchmarks/profile_w1.py, "SGD update"), and x[i] = v no
+    longer copies the whole tensor. What NumPy refuses (shapes, dtypes, read-only memory) goes
+    the one way, whose errors say why in torch's words.
+    """
+    try:
+        write(*arguments)
+    except (IndexError, ValueError, TypeError):
+        return False
+    tensor._version_counter[0] += 1
+    return True
+
+
+# The NumPy ufunc of each op that in-place arithmetic uses, for changes that record nothing.
+_UFUNCS = {ops.Add: np.add, ops.Sub: np.subtract, ops.Mul: np.multiply, ops.Div: np.true_divide}
 
 
 def _old_values(tensor: Tensor) -> Tensor:
@@ -232,10 +250,16 @@ def _rewrite_history(tensor: Tensor, result: Tensor) -> None:
         copied = ops.CopySlices.apply(base, result, tensor._view_steps)
         base.grad_fn, base._requires_grad = copied.grad_fn, True
         tensor._view_version = tensor._version_counter[0]
-    retained = tensor.retains_grad  # a retained gradient is that of the tensor's new value
+    _take_history(tensor, result)
+
+
+def _take_history(tensor: Tensor, result: Tensor) -> None:
+    """``tensor`` now stands for ``result``; a retained gradient moves along (it is the gradient
+    of the tensor's new value)."""
+    retained = tensor.retains_grad
     if retained:
         tensor.grad_fn._retained = None
-    tensor.grad_fn, tensor._requires_grad = result.grad_fn, True
+    tensor.grad_fn, tensor._requires_grad = result.grad_fn, result._requires_grad
     if retained:
         tensor.retain_grad()
 
@@ -256,19 +280,20 @@ def _check_allowed(tensor: Tensor, what: str, recording: bool) -> None:
             f"({what}). Update parameters inside `with tinygrad_lr.no_grad():`, or use "
             ".data / .detach() for the values."
         )
-    if base is not None and base._requires_grad:
-        if tensor._view_steps is None:
-            raise RuntimeError(
-                "A view was created in no_grad mode and is being modified inplace with grad mode "
-                f"enabled ({what}). Create the view and change it both inside no_grad, or both "
-                "outside it."
-            )
-        if base.grad_fn is None:
-            raise RuntimeError(
-                f"a view of a leaf Variable that requires grad is being used in an in-place "
-                f"operation ({what}). Change the leaf inside `with tinygrad_lr.no_grad():`, or "
-                "clone it first."
-            )
+    if base is None:
+        return
+    if tensor._view_steps is None and (recording or base._requires_grad):
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            f"enabled ({what}). Create the view and change it both inside no_grad, or both "
+            "outside it."
+        )
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            f"a view of a leaf Variable that requires grad is being used in an in-place "
+            f"operation ({what}). Change the leaf inside `with tinygrad_lr.no_grad():`, or "
+            "clone it first."
+        )
 
 
 def _check_result(tensor: Tensor, result: Tensor) -> None:

@@ -537,38 +537,38 @@ class Tensor:
     # Each writes into this tensor's memory and bumps its version: see tinygrad_lr.inplace.
     def add_(self, other: Tensor | float, alpha: float = 1) -> Tensor:
         """self += alpha * other, in place."""
-        return inplace.binary(self, _ops.Add, arguments.times_alpha(other, alpha, "add_"))
+        return inplace.arithmetic(self, _ops.Add, arguments.times_alpha(other, alpha, "add_"))
 
     def sub_(self, other: Tensor | float, alpha: float = 1) -> Tensor:
         """self -= alpha * other, in place."""
-        return inplace.binary(self, _ops.Sub, arguments.times_alpha(other, alpha, "sub_"))
+        return inplace.arithmetic(self, _ops.Sub, arguments.times_alpha(other, alpha, "sub_"))
 
     def mul_(self, other: Tensor | float) -> Tensor:
         """self *= other, in place."""
-        return inplace.binary(self, _ops.Mul, other)
+        return inplace.arithmetic(self, _ops.Mul, other)
 
     def div_(self, other: Tensor | float) -> Tensor:
         """self /= other, in place."""
-        return inplace.binary(self, _ops.Div, other, floating=True)
+        return inplace.arithmetic(self, _ops.Div, other, floating=True)
 
     def __iadd__(self, other: Any) -> Tensor:
-        return inplace.binary(self, _ops.Add, other)
+        return inplace.arithmetic(self, _ops.Add, other)
 
     def __isub__(self, other: Any) -> Tensor:
-        return inplace.binary(self, _ops.Sub, other)
+        return inplace.arithmetic(self, _ops.Sub, other)
 
     def __imul__(self, other: Any) -> Tensor:
-        return inplace.binary(self, _ops.Mul, other)
+        return inplace.arithmetic(self, _ops.Mul, other)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return inplace.binary(self, _ops.Div, other, floating=True)
+        return inplace.arithmetic(self, _ops.Div, other, floating=True)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         inplace.setitem(self, key, value)
 
     def zero_(self) -> Tensor:
         """Set every element to 0, in place (``w.grad.zero_()``)."""
-        return inplace.overwrite(self, "zero_", 0)
+        return inplace.overwrite(self, "zero_", False)  # False: a zero every dtype can hold
 
     def fill_(self, value: float | Tensor) -> Tensor:
         """Set every element to ``value`` (a number or a 0-d tensor), in place."""

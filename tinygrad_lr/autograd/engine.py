@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import inplace
 from ..tensor import Tensor
 from .function import Function
 
@@ -218,6 +219,14 @@ def backward(output: Tensor, gradient: Any = None, retain_graph: bool | None = N
     >>> x.grad
     tensor([6.])
     """
+    seed = _seed(output, gradient, "gradient")
+    run_backward(output, seed, _retain_graph_flag(retain_graph, "backward"))
+
+
+def _seed(output: Tensor, gradient: Any, argument: str) -> np.ndarray:
+    """The gradient backward starts from: ``gradient`` (of the output's shape, in its dtype), or
+    1 for a one-element output; the output must be part of a graph."""
+    inplace.catch_up(output)  # a view of a tensor changed in place since: its current history
     if not output._requires_grad:
         raise RuntimeError(
             "element 0 of tensors does not require grad and does not have a grad_fn; "
@@ -229,19 +238,17 @@ def backward(output: Tensor, gradient: Any = None, retain_graph: bool | None = N
             raise RuntimeError(
                 f"grad can be implicitly created only for scalar outputs; this output has "
                 f"shape {tuple(output.shape)}: reduce it first (loss.sum() or loss.mean()), "
-                "or pass backward(gradient=...) of the same shape"
+                f"or pass {argument}=... of the same shape"
             )
         # One C call; np.ones_like wraps two of them in Python, on every training step.
-        seed = np.array(1, dtype=output._data.dtype).reshape(output._data.shape)
-    else:
-        seed = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
-        if seed.shape != output._data.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: gradient has a shape of {tuple(seed.shape)} and output "
-                f"has a shape of {tuple(output.shape)}"
-            )
-        seed = seed.astype(output._data.dtype, copy=False)
-    run_backward(output, seed, _retain_graph_flag(retain_graph, "backward"))
+        return np.array(1, dtype=output._data.dtype).reshape(output._data.shape)
+    seed = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+    if seed.shape != output._data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: {argument} has a shape of {tuple(seed.shape)} and output has a "
+            f"shape of {tuple(output.shape)}"
+        )
+    return seed.astype(output._data.dtype, copy=False)
 
 
 def _retain_graph_flag(retain_graph: Any, function: str) -> bool:
@@ -288,19 +295,7 @@ def grad(
     for tensor in inputs:
         if not isinstance(tensor, Tensor) or not tensor.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    if not outputs.requires_grad:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    if grad_outputs is None:
-        if outputs.numel() != 1:
-            raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        seed = np.ones_like(outputs._data)
-    else:
-        seed = grad_outputs._data if isinstance(grad_outputs, Tensor) else np.asarray(grad_outputs)
-        if seed.shape != outputs._data.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_outputs has a shape of {seed.shape} and outputs has a "
-                f"shape of {tuple(outputs.shape)}"
-            )
+    seed = _seed(outputs, grad_outputs, "grad_outputs")
     captured = run_backward(outputs, seed, _retain_graph_flag(retain_graph, "grad"), inputs)
     results = []
     for tensor, value in zip(inputs, captured):

@@ -131,8 +131,7 @@ class Function:
         for arg in args:
             if isinstance(arg, Tensor):
                 if arg._base is not None and recording:
-                    if arg._view_version != arg._version_counter[0]:
-                        inplace.refresh_view(arg)  # a view whose base changed in place since
+                    inplace.catch_up(arg)  # a view whose base changed in place since
                 arrays.append(arg._data)
                 if recording and arg._requires_grad:
                     needs_grad = True

@@ -48,6 +48,20 @@ def replay(array: np.ndarray, steps: tuple) -> np.ndarray:
     return array
 
 
+def put(array: np.ndarray, steps: tuple, value: object) -> None:
+    """``array[key] = value``, in place, for a key taken in ``steps`` (one NumPy key, or two in
+    turn: see :func:`tinygrad_lr.indexing.torch_index_steps`).
+
+    Examples
+    --------
+    >>> a = np.zeros(3)
+    >>> put(a, (slice(0, 2),), 5.0)
+    >>> a
+    array([5., 5., 0.])
+    """
+    replay(array, [("__getitem__", step) for step in steps[:-1]])[steps[-1]] = value
+
+
 class View(Function):
     """out = the region of base that ``steps`` select (a view);  dbase = zeros, g in that region.
 
@@ -104,12 +118,12 @@ class IndexPut(Function):
     def forward(ctx, a, value, steps):
         ctx.steps = steps
         out = a.copy()
-        replay(out, [("__getitem__", step) for step in steps[:-1]])[steps[-1]] = value
+        put(out, steps, value)
         return out
 
     @staticmethod
     def backward(ctx, g):
         da = np.array(g)  # a copy, and an array even when g is a NumPy scalar (0-d)
-        replay(da, [("__getitem__", step) for step in ctx.steps[:-1]])[ctx.steps[-1]] = 0
+        put(da, ctx.steps, 0)
         dvalue = replay(np.asarray(g), [("__getitem__", step) for step in ctx.steps])
         return da, dvalue, None
