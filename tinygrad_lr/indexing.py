@@ -98,7 +98,7 @@ def torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
     """
     parts = key if type(key) is tuple else (key,)
     for k in parts:  # a loop, not all(...): this runs for every indexing
-        if type(k) is not int and (type(k) is bool or not isinstance(k, np.integer)):
+        if type(k) is not int and not _is_int(k):
             break
     else:
         if parts:
@@ -113,14 +113,14 @@ def torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
         return (key,)
     if any(k is Ellipsis for k in key) and dims_indexed(key) == ndim:
         key = tuple(k for k in key if k is not Ellipsis)
-    if not any(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in key):
+    if not any(_is_int(k) for k in key):
         return (key,)
     first, then = [], []
     for k in key:
         if isinstance(k, np.ndarray):  # kept for the second step; a mask spans k.ndim dims
             first += [slice(None)] * (k.ndim if k.dtype == np.bool_ else 1)
             then.append(k)
-        elif isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+        elif _is_int(k):
             first.append(k)  # the dimension is gone after the first step
         else:  # a slice, None or ...: done in the first step, the second one keeps all of it
             first.append(k)
@@ -128,7 +128,7 @@ def torch_index_steps(key: Any, ndim: int) -> tuple[Any, ...]:
     return tuple(first), tuple(then)
 
 
-INDEX_TYPES = (slice, int, np.integer, np.ndarray)  # after index_key: what NumPy can take
+INDEX_TYPES = (slice, int, np.integer, np.ndarray)  # after numpy_key: what NumPy can take
 
 
 def index_error(shape: tuple[int, ...], key: Any) -> Exception:
@@ -189,3 +189,8 @@ def index_error(shape: tuple[int, ...], key: Any) -> Exception:
             + ", ".join(str(list(s)) for s in index_shapes)
         )
     return IndexError(f"cannot index a tensor of shape {tuple(shape)} with {key!r:.80}")
+
+
+def _is_int(part: Any) -> bool:
+    """An integer index (Python's or NumPy's), not a bool (a bool is a mask)."""
+    return isinstance(part, (int, np.integer)) and not isinstance(part, bool)

@@ -49,9 +49,7 @@ def binary(
     """
     if isinstance(b, Tensor):
         if a._data.dtype != b._data.dtype or floating:
-            dtype = dtypes.result_type(a, b)
-            if floating and not dtype.is_floating_point:
-                dtype = dtypes.DEFAULT_FLOAT
+            dtype = _result_dtype(a, b, floating)
             a, b = a._cast(dtype), b._cast(dtype)
     elif isinstance(b, NUMBER_TYPES):
         # NumPy scalars become Python numbers: NumPy treats Python numbers as "weak" (they never
@@ -60,9 +58,7 @@ def binary(
             b = b.item()
         # A number never changes a floating tensor's dtype: the common case skips promotion.
         if a._data.dtype.kind != "f":
-            dtype = dtypes.result_type(a, b)
-            if floating and not dtype.is_floating_point:
-                dtype = dtypes.DEFAULT_FLOAT
+            dtype = _result_dtype(a, b, floating)
             a = a._cast(dtype)
             if not dtype.is_floating_point and isinstance(b, float):
                 b = int(b)
@@ -84,6 +80,12 @@ def binary(
                 "exclusive or, use a != b"
             ) from None
         raise
+
+
+def _result_dtype(a: Tensor, b: Any, floating: bool) -> dtypes.DType:
+    """torch's result dtype of ``a`` op ``b``; division of integers gives float32."""
+    dtype = dtypes.result_type(a, b)
+    return dtypes.DEFAULT_FLOAT if floating and not dtype.is_floating_point else dtype
 
 
 def data_of(x: Any) -> Any:

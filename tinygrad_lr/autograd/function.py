@@ -200,8 +200,9 @@ def _versions(
     saved: tuple[Any, ...], args: tuple[Any, ...], arrays: list[Any], result: Tensor
 ) -> tuple[Any, ...]:
     """For each saved array that is an input's or the result's: that tensor's version counter,
-    the version it has now, and which it is (input i, or -1 for the output). Arrays that only the
-    op holds (intermediates, numbers) get (None, None, None): nothing else can change them."""
+    the version it has now, and which it is (input i, or -1 for the output). Other arrays (an
+    intermediate, a view of an input made inside forward) and numbers get (None, None, None):
+    they are not checked, so a Function should save its inputs or output as it received them."""
     versions = []
     for array in saved:
         if type(array) is not np.ndarray:  # nothing (None) or a number
