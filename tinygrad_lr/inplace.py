@@ -53,15 +53,18 @@ def change(
     >>> x._version
     1
     """
-    catch_up(tensor)
-    recording = (
-        grad_state.enabled
-        and tensor._data.dtype.kind == "f"  # an integer tensor's values carry no gradient
-        and (tensor._requires_grad or (isinstance(operand, Tensor) and operand._requires_grad))
-    )
+    if not grad_state.enabled and numpy_write and _write_with_numpy(tensor, *numpy_write):
+        return tensor  # under no_grad nothing is recorded: NumPy wrote it (see the fork's note)
+    recording = False
+    if grad_state.enabled:
+        catch_up(tensor)
+        recording = tensor._data.dtype.kind == "f" and (  # integers carry no gradient
+            tensor._requires_grad or (isinstance(operand, Tensor) and operand._requires_grad)
+        )
     _check_allowed(tensor, what, recording)
-    if not recording and numpy_write and _write_with_numpy(tensor, *numpy_write):
-        return tensor
+    if not recording and grad_state.enabled and numpy_write:
+        if _write_with_numpy(tensor, *numpy_write):  # data changed in place: nothing to record
+            return tensor
     if recording:  # a recorded op may save its input for backward: it gets the old values
         result = compute(_old_values(tensor))
     else:
@@ -91,7 +94,8 @@ def arithmetic(tensor: Tensor, function: type, other: Any, floating: bool = Fals
     """
     if isinstance(other, np.ndarray):
         other = Tensor._make(other)
-    value, data = promotion.data_of(other), tensor._data
+    value = other._data if isinstance(other, Tensor) else other
+    data = tensor._data
     numpy_write: tuple[Any, ...] = ()
     if data.dtype.kind == "f" and (
         type(value) in (int, float) or getattr(value, "dtype", None) == data.dtype

@@ -114,9 +114,9 @@ class Function:
         """What forward saved; refused after backward freed it, or once changed in place."""
         if self._saved is None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
-        for index, (counter, version, _) in enumerate(self._saved_versions):
-            if counter is not None and counter[0] != version:
-                raise RuntimeError(_modified_message(self, index))
+        for place, counter, version, which in self._saved_versions:
+            if counter[0] != version:
+                raise RuntimeError(_modified_message(self, place, counter, version, which))
         return self._saved
 
     @classmethod
@@ -126,26 +126,27 @@ class Function:
         recording = grad_state.enabled
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
-        arrays, parents = [], []  # per argument: what forward gets, and where its gradient goes
+        arrays, needs_input_grad, parents, shapes = [], [], [], []
         needs_grad = has_data = False  # has_data: a tensor argument needing no gradient (X, y)
         for arg in args:
             if isinstance(arg, Tensor):
                 if arg._base is not None and recording:
                     inplace.catch_up(arg)  # a view whose base changed in place since
                 arrays.append(arg._data)
+                shapes.append(arg._data.shape)
                 if recording and arg._requires_grad:
                     needs_grad = True
+                    needs_input_grad.append(True)
                     # A leaf stands for itself: the engine accumulates into its .grad.
                     parents.append(arg.grad_fn or arg)
                     continue
                 has_data = True
             else:
                 arrays.append(arg)
+                shapes.append(None)
+            needs_input_grad.append(False)
             parents.append(None)
-        if needs_grad:
-            ctx.needs_input_grad = tuple([parent is not None for parent in parents])
-        else:
-            ctx.needs_input_grad = (False,) * len(args)
+        ctx.needs_input_grad = tuple(needs_input_grad)
         output = cls.forward(ctx, *arrays)
         if type(output) is not np.ndarray:
             # NumPy returns scalars, not 0-d arrays, from reductions and 0-d arithmetic; a saved
@@ -169,20 +170,14 @@ class Function:
                 )
             ctx.sequence_nr = next(_sequence_numbers)
             ctx.next_functions = tuple(parents)
-            # Each tensor argument's shape: to sum a broadcast gradient back to, and to draw.
-            ctx.input_shapes = tuple(
-                [
-                    array.shape if isinstance(arg, Tensor) else None
-                    for arg, array in zip(args, arrays)
-                ]
-            )
+            ctx.input_shapes = tuple(shapes)
             if ctx._saved:
                 ctx._saved_versions = _versions(ctx._saved, args, arrays, result)
             if has_data:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
                     [
-                        _remember_data(arg) if parent is None and isinstance(arg, Tensor) else None
-                        for arg, parent in zip(args, parents)
+                        None if parent is not None or shape is None else _remember_data(arg)
+                        for arg, parent, shape in zip(args, parents, shapes)
                     ]
                 )
             result.grad_fn = ctx
@@ -199,32 +194,31 @@ class Function:
 def _versions(
     saved: tuple[Any, ...], args: tuple[Any, ...], arrays: list[Any], result: Tensor
 ) -> tuple[Any, ...]:
-    """For each saved array that is an input's or the result's: that tensor's version counter,
-    the version it has now, and which it is (input i, or -1 for the output). Other arrays (an
-    intermediate, a view of an input made inside forward) and numbers get (None, None, None):
-    they are not checked, so a Function should save its inputs or output as it received them."""
+    """For each saved array that is an input's or the result's: its place among the saved, that
+    tensor's version counter and the version it has now, and which it is (input i, or -1 for the
+    output). Other arrays (an intermediate, a view of an input made inside forward) and numbers
+    are not checked: a Function should save its inputs or output as it received them."""
     versions = []
-    for array in saved:
+    for place, array in enumerate(saved):
         if type(array) is not np.ndarray:  # nothing (None) or a number
-            versions.append((None, None, None))
             continue
         if array is result._data:
-            versions.append((result._version_counter, result._version_counter[0], -1))
-            continue
-        for index, candidate in enumerate(arrays):
-            if candidate is array and isinstance(args[index], Tensor):
-                counter = args[index]._version_counter
-                versions.append((counter, counter[0], index))
-                break
+            tensor, which = result, -1
+        elif place < len(arrays) and arrays[place] is array:
+            tensor, which = args[place], place  # ops save their inputs in argument order
         else:
-            versions.append((None, None, None))
+            which = next((i for i, candidate in enumerate(arrays) if candidate is array), None)
+            if which is None:
+                continue
+            tensor = args[which]
+        if isinstance(tensor, Tensor):
+            versions.append((place, tensor._version_counter, tensor._version_counter[0], which))
     return tuple(versions)
 
 
-def _modified_message(node: Function, index: int) -> str:
+def _modified_message(node: Function, place: int, counter: list, version: int, which: int) -> str:
     """torch's words for a saved tensor that an in-place op changed before backward needed it."""
-    counter, version, which = node._saved_versions[index]
-    shape = list(node._saved[index].shape)
+    shape = list(node._saved[place].shape)
     which = "its output" if which == -1 else f"input {which}"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
