@@ -132,8 +132,9 @@ class Function:
             if isinstance(arg, Tensor):
                 if arg._base is not None and recording:
                     inplace.catch_up(arg)  # a view whose base changed in place since
-                arrays.append(arg._data)
-                shapes.append(arg._data.shape)
+                array = arg._data
+                arrays.append(array)
+                shapes.append(array.shape)
                 if recording and arg._requires_grad:
                     needs_grad = True
                     needs_input_grad.append(True)
@@ -155,9 +156,9 @@ class Function:
             if ctx._saved:
                 ctx._saved = tuple([output if saved is scalar else saved for saved in ctx._saved])
         result = Tensor._make(output, needs_grad)
-        base = output.base  # NumPy points every view at the array that owns the memory
-        if cls.view_method is not None and base is not None:
-            if base is arrays[0] or base is arrays[0].base:
+        if cls.view_method is not None and output.base is not None:
+            # NumPy points every view at the array that owns the memory.
+            if output.base is arrays[0] or output.base is arrays[0].base:
                 # The result shows its input's memory: it shares the input's version, and in
                 # grad mode remembers how it was taken, so an in-place change can reach the base.
                 step = (cls.view_method, args[1]) if recording else None
