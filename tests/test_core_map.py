@@ -132,3 +132,39 @@ def test_tensor_py_stays_short() -> None:
             "the core's helper modules (CORE_HELPERS in docs/core_map.py)",
             pytrace=False,
         )
+
+
+def test_the_core_imports_late_only_where_it_closes_its_cycle() -> None:
+    """The one import cycle is closed at the bottom of tensor.py; no other core file imports
+    late (inside a function, or after other code)."""
+    late = [
+        f"{i.source}:{i.line} {i.statement} ({i.late})"
+        for file in core_map.core_files()
+        for i in core_map.imports(file)
+        if i.late and i.source != TENSOR
+    ]
+    assert not late, "late imports in the core:\n  " + "\n  ".join(late)
+
+
+def test_no_private_name_is_imported_from_another_package() -> None:
+    """``from ..autograd.engine import _name`` reaches into another package's privates: a name
+    used across packages is public (sibling modules of one package may share private names)."""
+    import ast
+
+    found = []
+    for file in core_map.package_files():
+        tree = ast.parse((ROOT / file).read_text(encoding="utf-8"))
+        package = Path(file).parent
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            target = package
+            for _ in range(node.level - 1):
+                target = target.parent
+            if node.module:
+                target = target.joinpath(*node.module.split(".")[:-1])
+            if target == package:
+                continue  # the same package
+            private = [alias.name for alias in node.names if alias.name.startswith("_")]
+            found += [f"{file}:{node.lineno} {name}" for name in private]
+    assert not found, "private names imported across packages:\n  " + "\n  ".join(found)

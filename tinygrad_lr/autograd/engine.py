@@ -97,9 +97,19 @@ def _accumulate(tensor: Tensor, grad: np.ndarray) -> None:
         tensor._grad._data += grad
 
 
-def _clear_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
+def clear_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
     """Undo the accumulation before the next backward: each ``.grad`` to None, or to zeros in
-    place (``Module.zero_grad`` and ``Optimizer.zero_grad``)."""
+    place (``Module.zero_grad`` and ``Optimizer.zero_grad``).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> w = tg.ones(2, requires_grad=True)
+    >>> (w * 3).sum().backward()
+    >>> clear_grads([w], set_to_none=False)
+    >>> w.grad
+    tensor([0., 0.])
+    """
     for param in params:
         if param.grad is None:
             continue

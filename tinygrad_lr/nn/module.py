@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import dtypes
 from ..arguments import parse_to_arguments
-from ..autograd.engine import _clear_grads
+from ..autograd.engine import clear_grads
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -427,7 +427,7 @@ class Module:
         >>> layer.weight.grad is None
         True
         """
-        _clear_grads(self.parameters(), set_to_none)
+        clear_grads(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------------ dtype conversion
     def _convert_floating(self, dtype: dtypes.DType) -> Module:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..autograd.engine import _clear_grads
+from ..autograd.engine import clear_grads
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
@@ -140,7 +140,7 @@ class Optimizer:
         tensor([0., 0.])
         """
         for group in self.param_groups:
-            _clear_grads(group["params"], set_to_none)
+            clear_grads(group["params"], set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update each parameter that has a gradient, in place; returns ``closure()``'s loss.
