@@ -4,11 +4,13 @@ The only change from the tutorial's PyTorch program is the import line:
 ``import tinygrad_lr as torch``. By default the data come from y = Xw + b + noise with known w
 and b; the model is fitted by mini-batch SGD and compared with the truth and with the
 least-squares solution. With --csv it fits a real table instead (features standardised for SGD,
-the fit reported in the table's own units).
+the fit reported in the table's own units). --summary then prints statsmodels' OLS table
+(standard errors, t, p-values, R², F) at the learned parameters refined by one Newton step.
 
     python examples/linear_regression.py
     python examples/linear_regression.py --epochs 5 --lr 0.03 --batch-size 10 --seed 1
     python examples/linear_regression.py --csv ../shared/data/Advertising.csv --target sales
+    python examples/linear_regression.py --summary --epochs 5
     python examples/linear_regression.py --save model.npz --plot fit.png
     python examples/linear_regression.py --graph graph.svg
 
@@ -25,7 +27,9 @@ import numpy as np
 import tinygrad_lr as torch
 
 # The tutorial's synthetic_data(w, b, n) and data_iter(batch_size, X, y), documented there.
+from tinygrad_lr import nn
 from tinygrad_lr.datasets import data_iter, load_csv, synthetic_data
+from tinygrad_lr.stats import summary
 from tinygrad_lr.utils import TrainingDiverged, check_finite
 
 
@@ -136,6 +140,15 @@ def draw_training_step(path, X, y, w, b):
     render_graph(graph, path)
 
 
+def regression_summary(features, labels, w, b, names):
+    """The OLS table of the learned w, b: an nn.Linear holding them, refined by Newton steps."""
+    model = nn.Linear(features.shape[1], 1, dtype=torch.float64)
+    with torch.no_grad():
+        model.weight.copy_(w.detach().reshape(1, -1))
+        model.bias.copy_(b.detach().reshape(1))
+    return summary(model, features, labels, names=names, refine=True)
+
+
 def fmt(values):
     """A list as [1.0000,2.0000]: no spaces, so that it is one key=value token."""
     return "[" + ",".join(f"{v:.4f}" for v in values) + "]"
@@ -168,6 +181,11 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--graph", type=Path, metavar="PATH", help="draw one training step's graph (.svg/.png/.pdf)"
+    )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the OLS summary table (std errors, t, p-values, R², F) after training",
     )
     args = parser.parse_args(argv)
     if (args.csv is None) != (args.target is None):
@@ -230,6 +248,13 @@ def main(argv=None):
     rmse = float(((fitted - labels) ** 2).mean().sqrt())
     rmse_ls = float(np.sqrt(np.mean((features.numpy() @ w_ls + b_ls - labels.numpy()[:, 0]) ** 2)))
     print(f"root mean squared error: {rmse:.4f} (least squares: {rmse_ls:.4f})")
+
+    if args.summary:
+        # Synthetic features are x1, x2 (as statsmodels names them); a table's have their names.
+        result = regression_summary(features, labels, w, b, names if args.csv else None)
+        steps = "one Newton step" if result.newton_steps == 1 else f"{result.newton_steps} steps"
+        print(f"OLS summary at the learned parameters refined by {steps} (tinygrad_lr.stats):")
+        print(result)
 
     if args.save is not None:
         torch.save({"w": w.detach(), "b": b.detach()}, args.save)

@@ -1,4 +1,5 @@
-"""Shared fixtures. With CI=true, a skipped test is a failure: torch and graphviz must be there."""
+"""Shared fixtures. With CI=true, a skipped test is a failure: torch, graphviz, scipy and
+statsmodels must be there."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         import graphviz  # noqa: F401
     except ImportError:
         missing.append("the graphviz Python package (pip install -e '.[dev]')")
+    try:
+        import scipy.stats  # noqa: F401
+        import statsmodels.api  # noqa: F401
+    except ImportError:
+        missing.append("scipy and statsmodels (pip install scipy statsmodels)")
     if shutil.which("dot") is None:
         missing.append("the graphviz program `dot` (apt-get install -y graphviz)")
     if missing:
@@ -41,3 +47,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
 def torch():
     """The torch module; the test is skipped when torch is not installed (outside CI)."""
     return pytest.importorskip("torch")
+
+
+@pytest.fixture
+def statsmodels():
+    """statsmodels.api; the test is skipped when statsmodels is not installed (outside CI)."""
+    return pytest.importorskip("statsmodels.api")

@@ -194,6 +194,43 @@ def test_linear_regression_on_the_advertising_table(tmp_path):
     assert "TV" in result.stdout and "newspaper" in result.stdout
 
 
+def summary_rows(stdout: str) -> dict[str, list[float]]:
+    """The coefficient rows of the OLS table an example printed: name -> its numbers."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("-" * 20)) + 1
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("=" * 20))
+    return {line.split()[0]: [float(v) for v in line.split()[1:]] for line in lines[start:end]}
+
+
+def test_linear_regression_summary_on_synthetic_data(tmp_path):
+    result = run("linear_regression.py", "--summary", cwd=tmp_path)
+    out = summary(result.stdout)
+    assert "OLS summary at the learned parameters refined by one Newton step" in result.stdout
+    assert "refined by 1 Newton step to the least-squares optimum" in result.stdout
+    rows = summary_rows(result.stdout)
+    assert list(rows) == ["Intercept", "x1", "x2"]
+    # The table is at the least-squares optimum, not at SGD's parameters.
+    assert rows["Intercept"][0] == pytest.approx(out["lstsq_b"], abs=1e-4)
+    np.testing.assert_allclose([rows["x1"][0], rows["x2"][0]], out["lstsq_w"], atol=1e-4)
+    # The noise is N(0, 0.01²) over 1000 rows of N(0, 1) features: std errors near 0.01/√1000.
+    assert all(0.0002 < row[1] < 0.0005 for row in rows.values())
+
+
+@pytest.mark.skipif(not ADVERTISING.exists(), reason=f"{ADVERTISING} is not on this machine")
+def test_linear_regression_summary_on_the_advertising_table(tmp_path):
+    args = ["--csv", str(ADVERTISING), "--target", "sales", "--summary"]
+    result = run("linear_regression.py", *args, cwd=tmp_path)
+    rows = summary_rows(result.stdout)
+    assert list(rows) == ["Intercept", "TV", "radio", "newspaper"]
+    # ISLR's Table 3.9, as statsmodels prints it: coef, std err, t, P>|t|.
+    assert rows["TV"][:4] == [0.0458, 0.0014, 32.81, 0.0]
+    assert rows["radio"][0] == 0.1885 and rows["newspaper"][:4] == [-0.0010, 0.0059, -0.18, 0.86]
+    assert rows["Intercept"][:2] == [2.9389, 0.3119]
+    assert "R-squared:                      0.897" in result.stdout
+    assert "F-statistic:                    570.3   on 3 and 196 DF" in result.stdout
+    assert summary(result.stdout)["data"] == "Advertising.csv"  # still the last line
+
+
 def test_linear_regression_csv_errors_are_clear(tmp_path):
     write_table(tmp_path / "table.csv")
     result = run(
@@ -243,6 +280,31 @@ def test_manual_and_autograd_gradients_agree(tmp_path):
     assert out["gradcheck"] == "passed"
     assert out["float64_grad_diff"] < 1e-12
     assert sum(line.strip()[:1].isdigit() for line in result.stdout.splitlines()) == 10
+
+
+# ---------------------------------------------------------------------------- newton_vs_sgd
+def test_one_newton_step_lands_on_least_squares(tmp_path):
+    result = run("newton_vs_sgd.py", cwd=tmp_path)
+    out = summary(result.stdout)
+    assert out["newton_lstsq_diff"] < 1e-10  # float64 rounding: one step is exact
+    np.testing.assert_allclose(out["newton_w"], out["lstsq_w"], atol=1e-10)
+    assert out["newton_b"] == pytest.approx(out["lstsq_b"], abs=1e-10)
+    assert out["newton_loss"] == pytest.approx(out["lstsq_loss"], rel=1e-9)
+    # SGD gets near, not there: its noise keeps it about 1e-3 away.
+    assert 1e-6 < out["sgd_lstsq_diff"] < 0.01 and out["sgd_loss"] >= out["lstsq_loss"]
+    np.testing.assert_allclose(out["lstsq_w"], [3.0, -1.2], atol=0.01)
+    assert out["epochs"] == 10 and result.stdout.count("SGD epoch") == 5  # every 2 epochs
+    assert "H against X̃ᵀX̃/N: max difference" in result.stdout
+
+
+def test_newton_vs_sgd_flags(tmp_path):
+    args = ["--epochs", "3", "--print-every", "1", "--samples", "200", "--seed", "2"]
+    result = run("newton_vs_sgd.py", *args, cwd=tmp_path)
+    out = summary(result.stdout)
+    assert out["epochs"] == 3 and result.stdout.count("SGD epoch") == 3
+    assert out["newton_lstsq_diff"] < 1e-10
+    bad = run("newton_vs_sgd.py", "--samples", "3", cwd=tmp_path, check=False)
+    assert bad.returncode == 2 and "--samples must be at least 4" in bad.stderr
 
 
 # ---------------------------------------------------------------------------- builtins

@@ -79,7 +79,7 @@ def test_the_tutorial_loss_graph_has_each_op_leaf_and_the_bias_reduction():
     ops = [drawing.labels[i][0] for i in drawing.ids("op")]
     # Backward's order, from the loss back: sum, /2, **2, -y, +b, X@w.
     assert ops == ["Sum", "Div", "Pow", "Sub", "Add", "MatMul"]
-    assert len(drawing.labels) == 6 + 2 + 2 + 1 + 1  # ops, w and b, X and y, SumToShape, loss
+    assert len(drawing.labels) == 6 + 2 + 2 + 1 + 1  # ops, w and b, X and y, SumToSize, loss
     assert len(drawing.edges) == 11
 
     w, b = drawing.find("w (parameter)"), drawing.find("b (parameter)")
@@ -93,7 +93,7 @@ def test_the_tutorial_loss_graph_has_each_op_leaf_and_the_bias_reduction():
     assert drawing.labels[matmul][1] == "(10, 1)"  # the shape of the op's result
     # b (1,) was broadcast over the (10, 1) rows: backward sums its gradient back.
     (reduction,) = drawing.ids("r")
-    assert drawing.labels[reduction] == ["SumToShape", "grad (10, 1) → (1,)"]
+    assert drawing.labels[reduction] == ["SumToSize", "grad (10, 1) → (1,)"]
     assert drawing.inputs(reduction) == [b]
     assert drawing.inputs(add) == [matmul, reduction]
     assert drawing.inputs(sub) == [add, y]
@@ -110,7 +110,7 @@ def test_colours_tell_parameters_data_ops_reduction_and_output_apart():
         "parameter": ["w (parameter)", "b (parameter)"],
         "data": ["X (data)", "view of y (data)"],
         "op": ["MatMul", "Add", "Sub", "Pow", "Div", "Sum"],
-        "reduction": ["SumToShape"],
+        "reduction": ["SumToSize"],
         "output": ["loss"],
     }
     seen = {}
@@ -122,7 +122,7 @@ def test_colours_tell_parameters_data_ops_reduction_and_output_apart():
 
 
 def test_reductions_drawn_are_exactly_those_the_engine_performs(monkeypatch):
-    """Every SumToShape in the drawing is a sum_to_shape call of backward, and vice versa."""
+    """Every SumToSize in the drawing is a SumToSize that backward applies, and vice versa."""
     a = tg.randn(4, 2, 3, requires_grad=True)
     w = tg.randn(3, 1, requires_grad=True)  # batch-broadcast by matmul: summed over 4
     scale = tg.randn(1, 1, requires_grad=True)  # broadcast by Mul
@@ -133,13 +133,13 @@ def test_reductions_drawn_are_exactly_those_the_engine_performs(monkeypatch):
     drawn = sorted(tuple(drawing.labels[r][1:]) for r in drawing.ids("r"))
 
     performed = []
-    real = engine.sum_to_shape
+    real = tg.ops.SumToSize.forward
 
-    def spy(grad, shape, node, index):
+    def spy(ctx, grad, shape):
         performed.append(f"grad {tuple(grad.shape)} → {tuple(shape)}")
-        return real(grad, shape, node, index)
+        return real(ctx, grad, shape)
 
-    monkeypatch.setattr(engine, "sum_to_shape", spy)
+    monkeypatch.setattr(tg.ops.SumToSize, "forward", staticmethod(spy))
     out.backward()
     assert drawn == sorted((p,) for p in performed)
     assert ("grad (4, 3, 1) → (3, 1)",) in drawn  # the matmul's batch dimension
@@ -295,7 +295,7 @@ def test_svg_from_graphviz_names_w_b_marks_x_y_as_data_and_shows_grads(tmp_path)
     texts = svg_texts(path.read_text())
     for text in ["w (parameter)", "b (parameter)", "X (data)", "view of y (data)", "loss"]:
         assert text in texts
-    for op in ["MatMul", "Add", "Sub", "Pow", "Div", "Sum", "SumToShape"]:
+    for op in ["MatMul", "Add", "Sub", "Pow", "Div", "Sum", "SumToSize"]:
         assert op in texts
     for shape in ["(2, 1) float32", "(1,) float32", "(10, 2) float32", "(10, 1)"]:
         assert shape in texts
@@ -397,6 +397,6 @@ def test_the_example_draws_one_training_step(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"saved the graph of one training step to {path}" in result.stdout
     texts = svg_texts(path.read_text())
-    for text in ["w (parameter)", "b (parameter)", "X (data)", "view of y (data)", "SumToShape"]:
+    for text in ["w (parameter)", "b (parameter)", "X (data)", "view of y (data)", "SumToSize"]:
         assert text in texts
     assert sum(text.startswith("grad [") for text in texts) == 2  # w's and b's

@@ -479,3 +479,72 @@ def first_size(tensor: Tensor, what: str) -> int:
     if tensor._data.ndim == 0:
         raise TypeError(f"{what} a 0-d tensor")
     return tensor._data.shape[0]
+
+
+def arg_index(tensor: Tensor, method: str, dim: int | None, keepdim: bool) -> Tensor:
+    """``tensor.argmax(dim, keepdim)`` or ``argmin``: the indices (int64), outside the graph.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> arg_index(tg.tensor([[1, 5], [7, 2]]), "argmax", 1, False)
+    tensor([1, 0])
+    """
+    axis = None if dim is None else normalize_dim(dim, tensor.ndim)
+    return Tensor._make(np.asarray(getattr(tensor._data, method)(axis=axis, keepdims=keepdim)))
+
+
+def expanded_shape(shape: tuple[int, ...], sizes: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape ``tensor.expand(*sizes)`` makes from ``shape``: -1 keeps a size, a size of 1
+    stretches, new dimensions go in front; torch's error otherwise.
+
+    Examples
+    --------
+    >>> expanded_shape((3, 1), ((2, -1, 4),))
+    (2, 3, 4)
+    """
+    target = parse_shape(sizes, "size")
+    leading = len(target) - len(shape)
+    if leading < 0:
+        raise RuntimeError(
+            f"expand: the number of sizes provided ({len(target)}) must be greater or equal to "
+            f"the number of dimensions in the tensor ({len(shape)})"
+        )
+    result = list(target[:leading])
+    if any(size < 0 for size in result):
+        raise RuntimeError(
+            f"expand: -1 is not allowed in a leading, non-existing dimension; sizes {list(target)}"
+        )
+    for i, (old, new) in enumerate(zip(shape, target[leading:])):
+        if new == -1 or new == old:
+            result.append(old)
+        elif old == 1 and new >= 0:
+            result.append(new)
+        else:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({new}) must match the existing size ({old}) "
+                f"at non-singleton dimension {leading + i}.  Target sizes: {list(target)}.  "
+                f"Tensor sizes: {list(shape)}"
+            )
+    return tuple(result)
+
+
+def summed_shape(shape: tuple[int, ...], size: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape ``tensor.sum_to_size(*size)`` sums into: it must broadcast to ``shape``.
+
+    Examples
+    --------
+    >>> summed_shape((4, 3), ((1, 3),))
+    (1, 3)
+    """
+    target = parse_shape(size, "size")
+    if not _broadcasts_to(target, shape):
+        raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(shape)}}}.")
+    return target
+
+
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    if len(shape) > len(target):
+        return False
+    tail = target[len(target) - len(shape) :]
+    return all(size in (1, other) for size, other in zip(shape, tail))

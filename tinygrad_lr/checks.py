@@ -6,6 +6,11 @@ torch refuses), so the ops themselves hold only their math.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
 
 def reshape_error(shape: tuple[int, ...], size: int) -> RuntimeError:
     """Why ``shape`` cannot hold ``size`` elements, in torch's words.
@@ -106,3 +111,20 @@ def raise_if_not_broadcastable(op: str, shape_a: tuple[int, ...], shape_b: tuple
                 f"at non-singleton dimension {dim}; shapes {tuple(shape_a)} and {tuple(shape_b)} "
                 "cannot be broadcast together (reshape one, e.g. y.reshape(-1, 1))"
             )
+
+
+def raise_unless_view(result: Tensor, tensor: Tensor) -> Tensor:
+    """``tensor.view(...)``'s result, refused, as in torch, where the reshape had to copy.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> raise_unless_view(tg.ones(2, 3).reshape(3, 2), None).shape
+    tinygrad_lr.Size([3, 2])
+    """
+    if result._base is None and result._data.size > 1:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return result

@@ -151,7 +151,9 @@ def setitem(tensor: Tensor, key: Any, value: Any) -> None:
 
     def put(old: Tensor) -> Tensor:
         try:
-            return ops.IndexPut.apply(old, value if isinstance(value, Tensor) else source, steps)
+            return ops.IndexPut.apply(
+                old, value if isinstance(value, Tensor) else source, steps, False
+            )
         except (IndexError, ValueError, TypeError):
             try:
                 target = tensor._data[key].shape

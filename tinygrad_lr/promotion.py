@@ -159,9 +159,26 @@ def matmul(a: Tensor, b: Any, matrices_only: bool = False) -> Tensor:
         raise checks.matmul_shape_error(a._data.shape, b._data.shape) from None
 
 
-def compare(ufunc: np.ufunc, a: Tensor, b: Any, bitwise: str | None = None) -> Any:
+def invert(a: Tensor) -> Tensor:
+    """``~a``: logical not of a bool tensor, bitwise not of an integer one.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> invert(tg.tensor([True, False]))
+    tensor([False,  True])
+    """
+    if a._data.dtype.kind not in "biu":
+        raise TypeError(f"~ (bitwise not) needs a bool or integer tensor, got {a.dtype}")
+    return Tensor._make(np.invert(a._data))
+
+
+def compare(
+    ufunc: np.ufunc, a: Tensor, b: Any, bitwise: str | None = None, method: str | None = None
+) -> Any:
     """``ufunc(a, b)`` as a bool (or, for ``&`` and ``|``, integer) tensor outside the graph;
-    NotImplemented for an operand that is no tensor, array or number (Python then says so).
+    NotImplemented for an operand that is no tensor, array or number (Python then says so),
+    or, for a ``method`` such as ``eq``, a TypeError that names it.
 
     Examples
     --------
@@ -180,6 +197,10 @@ def compare(ufunc: np.ufunc, a: Tensor, b: Any, bitwise: str | None = None) -> A
         value = b._data
     elif isinstance(b, (*NUMBER_TYPES, np.ndarray)):
         value = b
+    elif method is not None:
+        raise TypeError(
+            f"{method}(): argument 'other' must be a Tensor or a number, not {type(b).__name__}"
+        )
     else:
         return NotImplemented
     try:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .arguments import parse_shape
+from .arguments import parse_shape, uniform_range
 from .dtypes import DType
 from .tensor import Tensor
 
@@ -194,6 +194,32 @@ def normal(
     sample *= std
     sample += mean
     return _finish(sample, _float_dtype(dtype, "normal"), requires_grad)
+
+
+def normal_like(tensor: Tensor, mean: float, std: float, generator: Any) -> np.ndarray:
+    """Samples of N(mean, std²) of ``tensor``'s shape and dtype, for ``tensor.normal_``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> normal_like(tg.zeros(2, 3), 0.0, 1.0, None).shape
+    (2, 3)
+    """
+    return normal(mean, std, tensor._data.shape, generator=generator, dtype=tensor.dtype)._data
+
+
+def uniform_like(tensor: Tensor, a: float, b: float, generator: Any) -> np.ndarray:
+    """Samples of U(a, b) of ``tensor``'s shape and dtype, for ``tensor.uniform_``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> bool((uniform_like(tg.zeros(100), 2.0, 3.0, None) >= 2).all())
+    True
+    """
+    low, high = uniform_range(a, b)
+    values = rand(tensor._data.shape, generator=generator, dtype=tensor.dtype)._data
+    return values * (high - low) + low
 
 
 def randint(

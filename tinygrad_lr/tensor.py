@@ -9,7 +9,6 @@ the argument checks (:mod:`~tinygrad_lr.arguments`), dtype promotion
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +39,7 @@ class Tensor:
 
     __slots__ = (
         "_data", "_grad", "_requires_grad", "grad_fn", "_version_counter",
-        "_base", "_view_steps", "_view_version", "__weakref__",
+        "_base", "_view_steps", "_view_version", "_backward_hooks", "__weakref__",
     )  # fmt: skip
     # NumPy defers to a higher priority: ``ndarray * tensor`` calls Tensor.__rmul__ and so
     # returns a tensor that keeps the graph, instead of a plain array.
@@ -48,7 +47,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         self._data = arguments.legacy_data(data)
-        self._grad = self.grad_fn = self._base = None
+        self._grad = self.grad_fn = self._base = self._backward_hooks = None
         self._requires_grad, self._version_counter = False, [0]
         self.requires_grad_(requires_grad)
 
@@ -63,6 +62,7 @@ class Tensor:
         # [version]: one list shared by a tensor, its views and detach(); in-place ops bump it.
         tensor._version_counter = [0]
         tensor._base = None  # for a view: the tensor whose memory it shows
+        tensor._backward_hooks = None  # a leaf's hooks (register_hook); a non-leaf's: grad_fn's
         return tensor
 
     # ------------------------------------------------------------------ attributes
@@ -155,24 +155,28 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Ask backward to fill ``.grad`` of this non-leaf tensor too."""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None:
-            # A weak reference: the node must not keep its own output alive (no cycle).
-            self.grad_fn._retained = weakref.ref(self)
+        _engine.retain_grad(self)
+
+    def register_hook(self, hook: Any) -> Any:
+        """Call ``hook(grad)`` with this tensor's gradient during backward; a tensor it returns
+        replaces the gradient. Returns a handle whose ``remove()`` takes the hook off."""
+        return _engine.register_hook(self, hook)
 
     @property
     def retains_grad(self) -> bool:
         """True for a non-leaf after ``retain_grad()``."""
         return self.grad_fn is not None and self.grad_fn._retained is not None
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None) -> None:
-        """Add the gradient of this tensor into the ``.grad`` of every leaf that requires grad.
-
-        A non-scalar tensor needs ``gradient`` (of its shape: the gradient of some scalar with
-        respect to it); ``retain_graph`` keeps the saved arrays for a second backward.
-        """
-        _engine.backward(self, gradient, retain_graph)
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Sequence[Tensor] | None = None,
+    ) -> None:
+        """Add this tensor's gradient into the ``.grad`` of the leaves that require grad; the
+        arguments are :func:`tinygrad_lr.autograd.backward`'s (``create_graph``: differentiable)."""
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         """The same data outside the graph (shares memory and version, requires no grad)."""
@@ -373,18 +377,11 @@ class Tensor:
         return promotion.compare(np.bitwise_or, self, other, bitwise="|")
 
     def __invert__(self) -> Tensor:
-        if self._data.dtype.kind not in "biu":
-            raise TypeError(f"~ (bitwise not) needs a bool or integer tensor, got {self.dtype}")
-        return Tensor._make(np.invert(self._data))
+        return promotion.invert(self)
 
     def eq(self, other: Any) -> Tensor:
         """Elementwise ==, as a bool tensor."""
-        result = promotion.compare(np.equal, self, other)
-        if result is NotImplemented:
-            raise TypeError(
-                f"eq(): argument 'other' must be a Tensor or a number, not {type(other).__name__}"
-            )
-        return result
+        return promotion.compare(np.equal, self, other, method="eq")
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         """True when every element is close to ``other``'s."""
@@ -400,13 +397,11 @@ class Tensor:
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Indices of the largest values (int64)."""
-        axis = None if dim is None else arguments.normalize_dim(dim, self.ndim)
-        return Tensor._make(np.asarray(self._data.argmax(axis=axis, keepdims=keepdim)))
+        return arguments.arg_index(self, "argmax", dim, keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Indices of the smallest values (int64)."""
-        axis = None if dim is None else arguments.normalize_dim(dim, self.ndim)
-        return Tensor._make(np.asarray(self._data.argmin(axis=axis, keepdims=keepdim)))
+        return arguments.arg_index(self, "argmin", dim, keepdim)
 
     # ------------------------------------------------------------------ elementwise functions
     def _floating(self) -> Tensor:
@@ -432,6 +427,10 @@ class Tensor:
     def tanh(self) -> Tensor:
         """Hyperbolic tangent, elementwise."""
         return _ops.Tanh.apply(self._floating())
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 by the sign of each element (gradient 0)."""
+        return _ops.Sign.apply(self)
 
     def abs(self) -> Tensor:
         """|x|, elementwise."""
@@ -473,13 +472,7 @@ class Tensor:
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
         """The same memory in a new shape; refused, as in torch, where that would need a copy."""
-        result = self.reshape(*shape)
-        if result._base is None and self._data.size > 1:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
-            )
-        return result
+        return checks.raise_unless_view(self.reshape(*shape), self)
 
     def view_as(self, other: Tensor) -> Tensor:
         """View with ``other``'s shape."""
@@ -488,6 +481,14 @@ class Tensor:
     def reshape_as(self, other: Tensor) -> Tensor:
         """Reshape to ``other``'s shape."""
         return self.reshape(arguments.check_tensor(other, "reshape_as").shape)
+
+    def expand(self, *sizes: int | Sequence[int]) -> Tensor:
+        """A view broadcast to ``sizes`` (no copy); -1 keeps a size, new dimensions go in front."""
+        return _ops.Expand.apply(self, arguments.expanded_shape(self._data.shape, sizes))
+
+    def sum_to_size(self, *size: int | Sequence[int]) -> Tensor:
+        """Sum into ``size``, a shape that broadcasts to this tensor's (the reverse of expand)."""
+        return _ops.SumToSize.apply(self, arguments.summed_shape(self._data.shape, size))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dimensions ``start_dim`` to ``end_dim`` into one."""
@@ -580,14 +581,11 @@ class Tensor:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with samples of N(mean, std²), in place."""
-        values = _random.normal(mean, std, self._data.shape, generator=generator, dtype=self.dtype)
-        return inplace.overwrite(self, "normal_", values._data)
+        return inplace.overwrite(self, "normal_", _random.normal_like(self, mean, std, generator))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with samples of U(a, b), in place."""
-        low, high = arguments.uniform_range(a, b)
-        values = _random.rand(self._data.shape, generator=generator, dtype=self.dtype)
-        return inplace.overwrite(self, "uniform_", values._data * (high - low) + low)
+        return inplace.overwrite(self, "uniform_", _random.uniform_like(self, a, b, generator))
 
 
 # The one import cycle of the core, closed here: the ops (through Function.apply), the engine,

@@ -1,10 +1,15 @@
 """``Function``: the one mechanism behind every differentiable operation.
 
 A ``Function`` subclass pairs a ``forward`` that computes a result from NumPy arrays with a
-``backward`` that turns the gradient of that result into the gradients of its inputs. Calling
+``backward`` that turns the gradient of that result into the gradients of its inputs, written
+with Tensor operations (``g * b``, ``g @ b.T``), as torch's derivatives are. Calling
 ``MyOp.apply(x, y)`` runs ``forward`` and, when any input requires grad, records an instance of
 ``MyOp`` as the result's ``grad_fn``. That instance is at once the ``ctx`` that ``forward`` saved
 arrays on and the node of the graph that ``backward`` walks, as in torch.
+
+Because backward is Tensor code, the engine can record it too: ``backward(create_graph=True)``
+makes each gradient a tensor with its own graph, which can be differentiated again (a Hessian is
+the gradient of a gradient). Without ``create_graph`` backward runs under ``no_grad``.
 
 A node refers to its inputs' nodes (``next_functions``) and to the NumPy arrays it saved, never to
 the tensor it produced, so a graph has no reference cycles: dropping the loss frees the graph at
@@ -13,6 +18,7 @@ once, without waiting for the cycle collector.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import weakref
 from typing import Any
@@ -41,9 +47,12 @@ class Function:
 
     ``forward(ctx, *args)`` receives NumPy arrays in place of tensors (other arguments as they
     were given) and returns one NumPy array. ``backward(ctx, grad_output)`` receives the gradient
-    of that array and returns one gradient per argument of ``forward`` (``None`` for arguments
-    that are not tensors or need no gradient). A gradient may keep a broadcast shape: the engine
-    sums it back to its input's shape.
+    of that result as a tensor, and ``ctx.saved_tensors`` gives back as tensors the inputs or the
+    output that forward saved; it returns one gradient per argument of ``forward`` (``None`` for
+    arguments that are not tensors or need no gradient), computed with Tensor operations so that
+    it can be differentiated again. A gradient may keep a broadcast shape: the engine sums it
+    back to its input's shape. A backward that works on NumPy arrays instead (through
+    ``.detach().numpy()``) is marked :func:`once_differentiable`.
 
     Examples
     --------
@@ -84,8 +93,10 @@ class Function:
     the NumPy method that makes that view, so an in-place change of the view can be replayed on
     its base (:mod:`tinygrad_lr.inplace`)."""
     _saved: tuple[np.ndarray, ...] | None = ()
+    _saved_from: tuple[int | None, ...] = ()
     _saved_versions: tuple[Any, ...] = ()
     _retained: weakref.ref[Tensor] | None = None
+    _hooks: list | None = None
 
     @staticmethod
     def forward(ctx: Function, *args: Any) -> np.ndarray:
@@ -95,7 +106,7 @@ class Function:
         )
 
     @staticmethod
-    def backward(ctx: Function, grad_output: np.ndarray) -> Any:
+    def backward(ctx: Function, grad_output: Tensor) -> Any:
         """Return the gradient of each argument of forward, given the result's gradient."""
         raise NotImplementedError(
             "subclasses of Function must implement backward(ctx, grad_output) as a staticmethod"
@@ -111,31 +122,72 @@ class Function:
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
-        """What forward saved; refused after backward freed it, or once changed in place."""
+        """What forward saved, as tensors; refused after backward freed it, or once changed in
+        place. An input comes back with its place in the graph and the output with this node as
+        its ``grad_fn``, so that backward's Tensor code, when recorded, reaches them."""
         if self._saved is None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
         for place, counter, version, which in self._saved_versions:
             if counter[0] != version:
                 raise RuntimeError(_modified_message(self, place, counter, version, which))
-        return self._saved
+        return tuple([self._tensor_of(v, w) for v, w in zip(self._saved, self._saved_from)])
+
+    def _tensor_of(self, value: Any, which: int | None) -> Any:
+        """A saved value as backward sees it: input ``which``, the output (-1), or neither."""
+        if which is None:
+            if type(value) is not np.ndarray:
+                return value  # None, or a number
+            if grad_state.enabled:
+                raise RuntimeError(
+                    f"{self.name()} saved an array that is neither one of its inputs nor its "
+                    "output, so its gradient cannot be differentiated again (create_graph=True): "
+                    "save inputs or the output and compute the rest in backward, or mark backward "
+                    "@once_differentiable"
+                )
+            return Tensor._make(value)
+        if which == -1:
+            parent = self
+        else:
+            parent = self.next_functions[which]
+            if parent is None:  # data, such as X: no gradient goes back to it
+                return Tensor._make(value)
+            if isinstance(parent, Tensor):  # a leaf stands for itself
+                return parent if parent._data is value else Tensor._make(value)
+        tensor = Tensor._make(value, True)
+        tensor.grad_fn = parent
+        return tensor
 
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run forward on the arrays behind ``args`` and record the op when gradients are needed."""
         ctx = cls()
-        recording = grad_state.enabled
+        if not grad_state.enabled:
+            # Fork: with nothing to record (under no_grad, and in every backward rule the engine
+            # runs without create_graph) only forward and the result are needed. Backward's
+            # Tensor code makes about 12 such calls per step of the tutorial's loop: this halves
+            # their cost (python benchmarks/profile_w1.py, "backward").
+            ctx.needs_input_grad = (False,) * len(args)
+            output = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args])
+            if type(output) is not np.ndarray:
+                output = np.asarray(output)
+            result = Tensor._make(output)
+            if cls.view_method is not None and output.base is not None:
+                array = args[0]._data
+                if output.base is array or output.base is array.base:
+                    inplace.mark_view(result, args[0], None)
+            return result
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
         arrays, needs_input_grad, parents, shapes = [], [], [], []
         needs_grad = has_data = False  # has_data: a tensor argument needing no gradient (X, y)
         for arg in args:
             if isinstance(arg, Tensor):
-                if arg._base is not None and recording:
+                if arg._base is not None:
                     inplace.catch_up(arg)  # a view whose base changed in place since
                 array = arg._data
                 arrays.append(array)
                 shapes.append(array.shape)
-                if recording and arg._requires_grad:
+                if arg._requires_grad:
                     needs_grad = True
                     needs_input_grad.append(True)
                     # A leaf stands for itself: the engine accumulates into its .grad.
@@ -159,10 +211,9 @@ class Function:
         if cls.view_method is not None and output.base is not None:
             # NumPy points every view at the array that owns the memory.
             if output.base is arrays[0] or output.base is arrays[0].base:
-                # The result shows its input's memory: it shares the input's version, and in
-                # grad mode remembers how it was taken, so an in-place change can reach the base.
-                step = (cls.view_method, args[1]) if recording else None
-                inplace.mark_view(result, args[0], step)
+                # The result shows its input's memory: it shares the input's version, and
+                # remembers how it was taken, so an in-place change can reach the base.
+                inplace.mark_view(result, args[0], (cls.view_method, args[1]))
         if needs_grad:
             if output.dtype.kind != "f":
                 raise RuntimeError(
@@ -173,7 +224,7 @@ class Function:
             ctx.next_functions = tuple(parents)
             ctx.input_shapes = tuple(shapes)
             if ctx._saved:
-                ctx._saved_versions = _versions(ctx._saved, args, arrays, result)
+                ctx._saved_from, ctx._saved_versions = _sources(ctx._saved, args, arrays, result)
             if has_data:  # remembered for drawing the graph
                 ctx.data_inputs = tuple(
                     [
@@ -192,29 +243,29 @@ class Function:
         return f"<{self.name()}>"
 
 
-def _versions(
+def _sources(
     saved: tuple[Any, ...], args: tuple[Any, ...], arrays: list[Any], result: Tensor
-) -> tuple[Any, ...]:
-    """For each saved array that is an input's or the result's: its place among the saved, that
-    tensor's version counter and the version it has now, and which it is (input i, or -1 for the
-    output). Other arrays (an intermediate, a view of an input made inside forward) and numbers
-    are not checked: a Function should save its inputs or output as it received them."""
-    versions = []
+) -> tuple[tuple[int | None, ...], tuple[Any, ...]]:
+    """Where each saved value came from: input i, the output (-1), or neither (None: nothing, a
+    number, or another array, such as an intermediate or a view of an input made inside
+    forward); and, for those that are a tensor's, ``(place, version counter, version now,
+    which)``, for ``saved_tensors`` to check. Ops save their inputs in argument order, so the
+    place is tried first."""
+    sources, versions = [], []
     for place, array in enumerate(saved):
-        if type(array) is not np.ndarray:  # nothing (None) or a number
-            continue
-        if array is result._data:
-            tensor, which = result, -1
-        elif place < len(arrays) and arrays[place] is array:
-            tensor, which = args[place], place  # ops save their inputs in argument order
-        else:
-            which = next((i for i, candidate in enumerate(arrays) if candidate is array), None)
-            if which is None:
-                continue
-            tensor = args[which]
+        which = None
+        if type(array) is np.ndarray:
+            if array is result._data:
+                which = -1
+            elif place < len(arrays) and arrays[place] is array:
+                which = place
+            else:
+                which = next((i for i, item in enumerate(arrays) if item is array), None)
+        sources.append(which)
+        tensor = result if which == -1 else None if which is None else args[which]
         if isinstance(tensor, Tensor):
             versions.append((place, tensor._version_counter, tensor._version_counter[0], which))
-    return tuple(versions)
+    return tuple(sources), tuple(versions)
 
 
 def _modified_message(node: Function, place: int, counter: list, version: int, which: int) -> str:
@@ -239,3 +290,80 @@ def _remember_data(tensor: Tensor) -> tuple[weakref.ref, weakref.ref, np.dtype]:
     array = tensor._data
     owner = array.base if isinstance(array.base, np.ndarray) else array
     return weakref.ref(tensor), weakref.ref(owner), array.dtype
+
+
+def once_differentiable(backward: Any) -> Any:
+    """Mark a ``Function``'s backward as computed outside autograd (on NumPy arrays, say).
+
+    It then runs under ``no_grad`` with its gradient detached, and, when the engine records
+    backward (``create_graph=True``), the gradients it returns refuse to be differentiated
+    again, with an error, instead of silently giving a wrong second derivative (torch's
+    ``torch.autograd.function.once_differentiable``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tinygrad_lr as tg
+    >>> class Square(tg.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x * x
+    ...     @staticmethod
+    ...     @once_differentiable
+    ...     def backward(ctx, grad_output):
+    ...         (x,) = ctx.saved_tensors
+    ...         return tg.from_numpy(2 * x.detach().numpy() * grad_output.numpy())
+    >>> x = tg.tensor([3.0], requires_grad=True)
+    >>> tg.autograd.grad(Square.apply(x).sum(), x)
+    (tensor([6.]),)
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Function, *grad_outputs: Tensor) -> Any:
+        recording = grad_state.enabled
+        grad_state.enabled = False
+        try:
+            grads = backward(ctx, *[g.detach() for g in grad_outputs])
+        finally:
+            grad_state.enabled = recording
+        if not recording:
+            return grads
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        # Each gradient, as a tensor that requires grad, goes through a node whose backward
+        # raises: differentiating it again fails instead of finding no graph.
+        return tuple([None if g is None else _refusing(g) for g in grads])
+
+    return wrapper
+
+
+def _refusing(grad: Any) -> Tensor:
+    array = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
+    return OnceDifferentiable.apply(Tensor._make(array, True))
+
+
+class OnceDifferentiable(Function):
+    """out = a;  differentiating it raises: a gradient computed outside autograd.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> g = OnceDifferentiable.apply(tg.ones(1, requires_grad=True))
+    >>> tg.autograd.grad(g.sum(), g.grad_fn.next_functions[0])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    RuntimeError: trying to differentiate twice a function that was marked with ...
+    """
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable "
+            "(its backward works outside autograd): write its backward with Tensor operations "
+            "to take second derivatives"
+        )

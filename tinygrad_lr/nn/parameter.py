@@ -48,7 +48,7 @@ class Parameter(Tensor):
         self._data = data._data
         self._grad = None
         self._requires_grad = False
-        self.grad_fn = None
+        self.grad_fn = self._backward_hooks = None
         # Shares the memory, hence the version, as torch's Parameter does.
         self._version_counter, self._base = data._version_counter, None
         self.requires_grad_(requires_grad)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..tensor import Tensor
 
 
 class Add(Function):
@@ -130,15 +131,9 @@ class Pow(Function):
         # p = 0, 1, 2 written out: exact, and at a = 0 they cannot give 0 * inf = nan
         # (torch's derivative of a ** 0 is 0 everywhere).
         if p == 0:
-            derivative = np.zeros_like(a)
-        elif p == 1:
+            return Tensor._make(np.zeros_like(a._data)), None
+        if p == 1:
             return g, None
-        elif p == 2:
-            # 2 * (g * a), the same number as g * (2 * a), in one temporary array instead of two;
-            # doubling by adding it to itself is exact and spares NumPy's handling of a Python 2.
-            grad = g * a
-            grad += grad
-            return grad, None
-        else:
-            derivative = p * np.power(a, p - 1)
-        return g * derivative, None
+        if p == 2:
+            return g * a * 2, None
+        return g * (p * a ** (p - 1)), None

@@ -44,27 +44,27 @@ class MatMul(Function):
             a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None
         )
         ctx.ndims = a.ndim, b.ndim
-        return np.matmul(a, b)
+        return _addmm(None, a, b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         a_ndim, b_ndim = ctx.ndims
         if b_ndim == 1:
-            g = g[..., None]
+            g = g.unsqueeze(-1)
         if a_ndim == 1:
-            g = g[..., None, :]
+            g = g.unsqueeze(-2)
         da = db = None
         if ctx.needs_input_grad[0]:
-            b2 = b[:, None] if b_ndim == 1 else b
-            da = g @ b2.swapaxes(-1, -2)
+            b2 = b.unsqueeze(-1) if b_ndim == 1 else b
+            da = g @ b2.transpose(-1, -2)
             if a_ndim == 1:
-                da = da[..., 0, :]
+                da = da.squeeze(-2)
         if ctx.needs_input_grad[1]:
-            a2 = a[None, :] if a_ndim == 1 else a
-            db = a2.swapaxes(-1, -2) @ g
+            a2 = a.unsqueeze(0) if a_ndim == 1 else a
+            db = a2.transpose(-1, -2) @ g
             if b_ndim == 1:
-                db = db[..., 0]
+                db = db.squeeze(-1)
         return da, db
 
 
@@ -91,9 +91,9 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, g):
         x, weight = ctx.saved_tensors
-        dx = _addmm(None, g, weight) if ctx.needs_input_grad[0] else None
+        dx = g @ weight if ctx.needs_input_grad[0] else None
         dweight = None
         if ctx.needs_input_grad[1]:  # rows written out: reshape(-1, 0) fails for empty arrays
             rows = math.prod(x.shape[:-1])
-            dweight = _addmm(None, g.reshape(rows, g.shape[-1]).T, x.reshape(rows, x.shape[-1]))
+            dweight = g.reshape(rows, g.shape[-1]).T @ x.reshape(rows, x.shape[-1])
         return dx, dweight, g

@@ -17,6 +17,8 @@ tensor([0., 2.])
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -45,7 +47,7 @@ class MseLoss(Function):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         diff = x - y
-        count = diff.size if ctx.reduction == "mean" else 1
+        count = diff.numel() if ctx.reduction == "mean" else 1
         # 2/N as a number, as in torch (N itself can overflow float16); an empty mean's is nan.
-        dx = diff * (g * (2 / count if count else np.nan))
+        dx = diff * (g * (2 / count if count else math.nan))
         return dx, (-dx if ctx.needs_input_grad[1] else None), None

@@ -1,8 +1,9 @@
 """Operations that move, select or copy elements without arithmetic.
 
 Their backward routes each gradient element back to where its input element came from: a
-reshape is undone by reshaping, a transpose by the inverse transpose, and indexing by adding the
-gradient into a zero array at the indexed positions (repeated indices add up).
+reshape is undone by reshaping, a transpose by the inverse transpose, an expand by summing, and
+indexing by adding the gradient into a zero array at the indexed positions (repeated indices add
+up: ``IndexPut`` with ``accumulate``).
 
 Examples
 --------
@@ -20,6 +21,10 @@ tensor([1., 2., 3., 4.])
 >>> a[[0, 0, 2]].sum().backward()  # Index.apply(a, key): element 0 was taken twice
 >>> a.grad
 tensor([2., 0., 1.])
+>>> a = tg.ones(1, 2, requires_grad=True)
+>>> Expand.apply(a, (3, 2)).sum().backward()  # a.expand(3, 2): each element used 3 times
+>>> a.grad
+tensor([[3., 3.]])
 >>> a, b = tg.ones(2, requires_grad=True), tg.ones(1, requires_grad=True)
 >>> Cat.apply(0, a, b).backward(tg.tensor([1.0, 2.0, 3.0]))  # tg.cat([a, b])
 >>> a.grad, b.grad
@@ -51,6 +56,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..dtypes import from_numpy_dtype
+from ..tensor import Tensor
+from .views import IndexPut
 
 
 class Reshape(Function):
@@ -85,7 +93,7 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.transpose(ctx.inverse), None
+        return g.permute(ctx.inverse), None
 
 
 class Index(Function):
@@ -100,15 +108,29 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, g):
-        da = np.zeros(ctx.shape, dtype=ctx.dtype)
-        key = ctx.key if isinstance(ctx.key, tuple) else (ctx.key,)
-        if any(isinstance(k, np.ndarray) and k.dtype.kind in "iu" for k in key):
-            # Integer index arrays may repeat a position; np.add.at adds every repeat, where
-            # ``da[key] += g`` would keep only the last one.
-            np.add.at(da, ctx.key, g)
-        else:
-            da[ctx.key] = g
-        return da, None
+        zeros = Tensor._make(np.zeros(ctx.shape, dtype=ctx.dtype))
+        return IndexPut.apply(zeros, g, (ctx.key,), True), None
+
+
+class Expand(Function):
+    """out = a broadcast to ``shape`` (a read-only view: no copy);  da = g summed back to a's
+    shape. ``SumToSize`` is its mirror image."""
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.shape
+        if a.ndim == 0:
+            # One number everywhere: a view whose strides are all 0, made directly because
+            # np.broadcast_to spends microseconds checking before making the same view (this is
+            # the gradient of every mean and sum of a whole tensor).
+            view = np.ndarray(shape, a.dtype, a, 0, (0,) * len(shape))
+            view.flags.writeable = False
+            return view
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.sum_to_size(ctx.shape), None
 
 
 class Cat(Function):
@@ -122,7 +144,11 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return (None, *np.split(g, np.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+        before, grads, start = (slice(None),) * ctx.dim, [None], 0
+        for size in ctx.sizes:
+            grads.append(g[(*before, slice(start, start + size))])
+            start += size
+        return tuple(grads)
 
 
 class Stack(Function):
@@ -135,7 +161,8 @@ class Stack(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return (None, *np.moveaxis(g, ctx.dim, 0))
+        before = (slice(None),) * ctx.dim
+        return (None, *[g[(*before, i)] for i in range(g.shape[ctx.dim])])
 
 
 class Clone(Function):
@@ -157,15 +184,15 @@ class Copy(Function):
 
     @staticmethod
     def forward(ctx, a, src):
-        ctx.src_dtype = getattr(src, "dtype", None)
+        ctx.src_dtype = from_numpy_dtype(src.dtype) if isinstance(src, np.ndarray) else None
         out = np.empty_like(a)
         np.copyto(out, src, casting="same_kind")
         return out
 
     @staticmethod
     def backward(ctx, g):
-        da = np.zeros_like(g) if ctx.needs_input_grad[0] else None
-        dsrc = g.astype(ctx.src_dtype, copy=False) if ctx.needs_input_grad[1] else None
+        da = Tensor._make(np.zeros_like(g._data)) if ctx.needs_input_grad[0] else None
+        dsrc = g.to(ctx.src_dtype) if ctx.needs_input_grad[1] else None
         return da, dsrc
 
 
@@ -174,9 +201,9 @@ class Cast(Function):
 
     @staticmethod
     def forward(ctx, a, dtype):
-        ctx.dtype = a.dtype
+        ctx.dtype = from_numpy_dtype(a.dtype)
         return a.astype(dtype)
 
     @staticmethod
     def backward(ctx, g):
-        return g.astype(ctx.dtype), None
+        return g.to(ctx.dtype), None

@@ -18,6 +18,10 @@ tensor([0.5000])
 >>> Abs.apply(a).sum().backward()  # a.abs()
 >>> a.grad
 tensor([-1.,  0.,  1.])
+>>> a = tg.tensor([-2.0, 3.0], requires_grad=True)
+>>> Sign.apply(a).sum().backward()  # a.sign()
+>>> a.grad
+tensor([0., 0.])
 >>> a = tg.tensor([4.0], requires_grad=True)
 >>> Sqrt.apply(a).backward()  # a.sqrt()
 >>> a.grad
@@ -41,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..tensor import Tensor
 
 
 class Exp(Function):
@@ -83,7 +88,19 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return g * np.sign(a)
+        return g * a.sign()
+
+
+class Sign(Function):
+    """out = sign(a): -1, 0 or 1;  da = 0 (a step function: flat wherever it is differentiable)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.sign(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Tensor._make(np.zeros_like(g._data))
 
 
 class Sqrt(Function):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..tensor import Tensor
 
 
 def replay(array: np.ndarray, steps: tuple) -> np.ndarray:
@@ -48,6 +49,25 @@ def replay(array: np.ndarray, steps: tuple) -> np.ndarray:
     return array
 
 
+def assign(array: np.ndarray, steps: tuple, value: object) -> None:
+    """Write ``value`` into the region of ``array`` that ``steps`` select, in place; the last
+    step may be an index array (whose region ``replay`` would give as a copy).
+
+    Examples
+    --------
+    >>> a = np.zeros(4)
+    >>> assign(a, [("__getitem__", [0, 2])], 5.0)
+    >>> a
+    array([5., 0., 5., 0.])
+    """
+    *path, (method, argument) = steps
+    region = replay(array, path)
+    if method == "__getitem__":
+        region[argument] = value
+    else:
+        getattr(region, method)(argument)[...] = value
+
+
 def put(array: np.ndarray, steps: tuple, value: object) -> None:
     """``array[key] = value``, in place, for a key taken in ``steps`` (one NumPy key, or two in
     turn: see :func:`tinygrad_lr.indexing.torch_index_steps`).
@@ -59,7 +79,7 @@ def put(array: np.ndarray, steps: tuple, value: object) -> None:
     >>> a
     array([5., 5., 0.])
     """
-    replay(array, [("__getitem__", step) for step in steps[:-1]])[steps[-1]] = value
+    replay(array, _getitems(steps[:-1]))[steps[-1]] = value
 
 
 class View(Function):
@@ -76,9 +96,8 @@ class View(Function):
 
     @staticmethod
     def backward(ctx, g):
-        dbase = np.zeros(ctx.shape, dtype=ctx.dtype)
-        replay(dbase, ctx.steps)[...] = g
-        return dbase, None
+        zeros = Tensor._make(np.zeros(ctx.shape, dtype=ctx.dtype))
+        return CopySlices.apply(zeros, g, ctx.steps), None
 
 
 class CopySlices(Function):
@@ -97,33 +116,40 @@ class CopySlices(Function):
     def forward(ctx, base, src, steps):
         ctx.steps = steps
         out = base.copy()
-        replay(out, steps)[...] = src
+        assign(out, steps, src)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        dbase = np.array(g)  # a copy, and an array even when g is a NumPy scalar (0-d)
-        replay(dbase, ctx.steps)[...] = 0
-        return dbase, replay(np.asarray(g), ctx.steps), None
+        return CopySlices.apply(g, 0, ctx.steps), View.apply(g, ctx.steps), None
 
 
 class IndexPut(Function):
-    """out = a with a[key] = value;  da = g with a[key] zeroed,  dvalue = g[key].
+    """out = a with a[key] = value (or a[key] += value, repeated positions adding up, when
+    ``accumulate``);  da = g with a[key] zeroed (g itself when accumulating),  dvalue = g[key].
 
     ``steps`` is the key as one NumPy key, or two taken in turn (see
-    :func:`tinygrad_lr.indexing.torch_index_steps`).
+    :func:`tinygrad_lr.indexing.torch_index_steps`). Accumulating is also the backward of
+    indexing: the gradient of ``a[key]`` is ``g`` added into zeros at ``key``.
     """
 
     @staticmethod
-    def forward(ctx, a, value, steps):
-        ctx.steps = steps
+    def forward(ctx, a, value, steps, accumulate):
+        ctx.steps, ctx.accumulate = steps, accumulate
         out = a.copy()
-        put(out, steps, value)
+        if accumulate:
+            # np.add.at adds every repeat of a position, where ``out[key] += value`` would keep
+            # only the last one.
+            np.add.at(replay(out, _getitems(steps[:-1])), steps[-1], value)
+        else:
+            put(out, steps, value)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        da = np.array(g)  # a copy, and an array even when g is a NumPy scalar (0-d)
-        put(da, ctx.steps, 0)
-        dvalue = replay(np.asarray(g), [("__getitem__", step) for step in ctx.steps])
-        return da, dvalue, None
+        da = g if ctx.accumulate else IndexPut.apply(g, 0, ctx.steps, False)
+        return da, View.apply(g, _getitems(ctx.steps)), None, None
+
+
+def _getitems(keys):
+    return [("__getitem__", key) for key in keys]

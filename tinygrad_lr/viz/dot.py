@@ -8,9 +8,9 @@ Where each part of the drawing comes from:
 - **data** (tensors that need no gradient, such as X and y): ``node.data_inputs``, which
   ``Function.apply`` records weakly because ``next_functions`` has no entry for them;
 - **shapes**: ``node.input_shapes``; an op's result has the shape its consumer received;
-- **SumToShape**: where an operand was broadcast to a larger shape in forward (the bias ``b``
+- **SumToSize**: where an operand was broadcast to a larger shape in forward (the bias ``b``
   added to every row), backward's gradient has the larger shape and the engine sums it back
-  (:func:`~tinygrad_lr.autograd.engine.sum_to_shape`); the drawing shows that step as a node.
+  (the op :class:`~tinygrad_lr.ops.SumToSize`); the drawing shows that step as a node.
 
 The DOT text is written line by line instead of through ``Digraph.node``/``Digraph.edge``, which
 quote and check every argument: that keeps a 10,000-op graph well under a second.
@@ -35,7 +35,7 @@ COLORS = {
     "parameter": "#a6cee3",  # blue: leaves that require grad, where gradients end up
     "data": "#fdbf6f",  # orange: tensors that need no gradient (inputs X, targets y)
     "op": "#e0e0e0",  # grey: operations (backward nodes)
-    "reduction": "#cab2d6",  # violet: SumToShape, a broadcast gradient summed back
+    "reduction": "#cab2d6",  # violet: SumToSize, a broadcast gradient summed back
     "output": "#b2df8a",  # green: the tensor make_dot was given
     "note": "#ffffff",  # white: what max_nodes left out
 }
@@ -79,7 +79,7 @@ def make_dot(
 
     Tensors are boxes: parameters (blue), data (orange) and the output (green). Operations are
     grey ovals named after their ``Function`` (``MatMul``, ``Add``, ``Pow``, ...) with the shape
-    of their result. A violet ``SumToShape`` oval marks where backward sums a broadcast gradient
+    of their result. A violet ``SumToSize`` oval marks where backward sums a broadcast gradient
     back to a smaller operand, such as a bias. Arrows follow the forward computation; backward
     runs against them.
 
@@ -125,11 +125,11 @@ def make_dot(
     y (data) | (10, 1) float32
     Add | (10, 1)
     b (parameter) | (1,) float32
-    SumToShape | grad (10, 1) → (1,)
+    SumToSize | grad (10, 1) → (1,)
     MatMul | (10, 1)
     X (data) | (10, 2) float32
     w (parameter) | (2, 1) float32
-    >>> graph.source.count("->")  # X, w -> MatMul -> Add <- SumToShape <- b, ... -> output
+    >>> graph.source.count("->")  # X, w -> MatMul -> Add <- SumToSize <- b, ... -> output
     10
     """
     outputs = _check_outputs(output)
@@ -197,7 +197,7 @@ def _gradient_shape(node: Function, index: int) -> tuple[int, ...]:
     """The shape of the gradient ``node.backward`` returns for input ``index``.
 
     It differs from the input's shape only where forward broadcast that input; the engine then
-    sums it back (that difference is what SumToShape draws).
+    sums it back (that difference is what SumToSize draws).
     """
     shape = node.input_shapes[index]
     if isinstance(node, _ELEMENTWISE_BINARY):
@@ -336,13 +336,13 @@ class _Drawing:
         return dot_id
 
     def reduction(self, tail: str, head: str, grad_shape: tuple, shape: tuple) -> None:
-        """Draw tail -> SumToShape -> head for an input whose gradient is summed back."""
+        """Draw tail -> SumToSize -> head for an input whose gradient is summed back."""
         dot_id = f"r{self.reductions}"
         self.reductions += 1
-        label = f"SumToShape\ngrad {format_shape(grad_shape)} → {format_shape(shape)}"
+        label = f"SumToSize\ngrad {format_shape(grad_shape)} → {format_shape(shape)}"
         tooltip = (
             f"forward broadcast this input from {format_shape(shape)} to "
-            f"{format_shape(grad_shape)}; backward sums its gradient back (engine.sum_to_shape)"
+            f"{format_shape(grad_shape)}; backward sums its gradient back (the op SumToSize)"
         )
         self.node(dot_id, label, "reduction", f" shape=ellipse tooltip={_quote(tooltip)}")
         self.edge(tail, dot_id)
@@ -410,7 +410,7 @@ class _Drawing:
                     self.uses[id(data[index][0])] += 1
 
     def connect(self, tail: str, head: str, grad_shape: tuple, shape: tuple) -> None:
-        """An arrow from an input to the op using it, through SumToShape if it was broadcast."""
+        """An arrow from an input to the op using it, through SumToSize if it was broadcast."""
         if tuple(grad_shape) == tuple(shape):
             self.edge(tail, head)
         else:
@@ -449,7 +449,7 @@ _LEGEND = [
     ("parameter", "parameter: a leaf that requires grad", True),
     ("data", "data: a tensor that needs no grad", True),
     ("op", "operation (a node backward visits)", False),
-    ("reduction", "SumToShape: a broadcast gradient summed back", False),
+    ("reduction", "SumToSize: a broadcast gradient summed back", False),
     ("output", "output", True),
 ]
 
