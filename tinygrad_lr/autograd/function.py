@@ -172,9 +172,7 @@ class Function:
                 output = np.asarray(output)
             result = Tensor._make(output)
             if cls.view_method is not None and output.base is not None:
-                array = args[0]._data
-                if output.base is array or output.base is array.base:
-                    inplace.mark_view(result, args[0], None)
+                _tie_view(result, args[0], None)
             return result
         # One pass over the arguments collects everything forward and the graph need: a Python
         # loop here runs for every operation, so it is written once, without generators.
@@ -209,11 +207,7 @@ class Function:
                 ctx._saved = tuple([output if saved is scalar else saved for saved in ctx._saved])
         result = Tensor._make(output, needs_grad)
         if cls.view_method is not None and output.base is not None:
-            # NumPy points every view at the array that owns the memory.
-            if output.base is arrays[0] or output.base is arrays[0].base:
-                # The result shows its input's memory: it shares the input's version, and
-                # remembers how it was taken, so an in-place change can reach the base.
-                inplace.mark_view(result, args[0], (cls.view_method, args[1]))
+            _tie_view(result, args[0], (cls.view_method, args[1]))
         if needs_grad:
             if output.dtype.kind != "f":
                 raise RuntimeError(
@@ -241,6 +235,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+def _tie_view(result: Tensor, source: Tensor, step: tuple[str, Any] | None) -> None:
+    """If a view op's result shows its input's memory, it shares the input's version and
+    remembers how it was taken (``step``; None when nothing records), so an in-place change can
+    reach the base. NumPy points every view at the array that owns the memory."""
+    base, array = result._data.base, source._data
+    if base is array or base is array.base:
+        inplace.mark_view(result, source, step)
 
 
 def _sources(
