@@ -190,6 +190,8 @@ EXTRA_OPS = [
 ]  # fmt: skip
 
 ALL_OPS = OPS + EXTRA_OPS
+# Ops whose entry says why their second derivative is not checked are left out of both checks.
+SECOND_ORDER_OPS = [op for op in ALL_OPS if op.second_order]
 
 
 def test_extra_table_has_unique_names_not_in_the_first_table() -> None:
@@ -237,7 +239,7 @@ def assert_same(ours: Any, theirs: Any, shape: tuple, what: str, rtol: float) ->
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol * 1e-2 * scale, err_msg=what)
 
 
-@pytest.mark.parametrize("op", ALL_OPS, ids=repr)
+@pytest.mark.parametrize("op", SECOND_ORDER_OPS, ids=repr)
 @FEW
 @given(data=st.data())
 def test_second_derivatives_match_torch(torch: Any, op: Op, data: st.DataObject) -> None:
@@ -270,7 +272,7 @@ def _in_float64(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-@pytest.mark.parametrize("op", ALL_OPS, ids=repr)
+@pytest.mark.parametrize("op", SECOND_ORDER_OPS, ids=repr)
 @FEW
 @given(data=st.data())
 def test_gradgradcheck(op: Op, data: st.DataObject) -> None:
