@@ -461,13 +461,18 @@ def test_functional_linear_passes_gradcheck(shapes):
 def test_float16_linear_sums_in_float32_as_torch_does(torch, bias):
     # 1,000 products per output: summed in float16 they would be several ulps off; summed in
     # float32 and rounded once, the bias included, they are within an ulp of torch's.
-    arrays = _arrays([(8, 1000), (3, 1000), bias], "float16", seed=4)
-    compare_with_torch(_linear, arrays, rtol=1e-3, atol=1e-3)
-    # Rounded once: nearly every output is torch's to the bit. (Rounding the product, then its
-    # sum with the bias, misses about a third.)
+    compare_with_torch(
+        _linear, _arrays([(8, 1000), (3, 1000), bias], "float16", seed=4), rtol=1e-3, atol=1e-3
+    )
+    arrays = _arrays([(64, 1000), (3, 1000), bias and bias[-1:]], "float16", seed=4)
     ours = F.linear(*[tg.from_numpy(a) for a in arrays]).numpy()
     theirs = torch.nn.functional.linear(*[torch.from_numpy(a) for a in arrays]).numpy()
-    assert np.mean(ours != theirs) < 0.02
+    ulps = np.abs(ours.astype(np.float64) - theirs) / np.spacing(np.abs(theirs))
+    assert ulps.max() <= 1
+    # Rounded once: nearly every output is torch's to the bit. (Rounding the product, then its
+    # sum with the bias, misses about a third.) Not all: the float32 sums' order is the BLAS's
+    # choice on each CPU, and a sum near a float16 tie may round the other way.
+    assert np.mean(ours != theirs) < 0.1
 
 
 def test_linear_is_one_op_in_every_case():
