@@ -1,5 +1,5 @@
-"""Shared fixtures. With CI=true, a skipped test is a failure: torch, graphviz, scipy and
-statsmodels must be there."""
+"""Shared fixtures. With CI=true, a skipped test is a failure: torch, graphviz, scipy,
+statsmodels and safetensors must be there."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import os
 import shutil
 
 import pytest
+
+# Programs written for PyTorch, run by tests/test_pytorch_programs.py, not collected themselves.
+collect_ignore = ["pytorch_programs"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -28,6 +31,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         import statsmodels.api  # noqa: F401
     except ImportError:
         missing.append("scipy and statsmodels (pip install scipy statsmodels)")
+    try:
+        import safetensors.numpy  # noqa: F401
+    except ImportError:
+        missing.append('safetensors (pip install -e ".[safetensors]")')
     if shutil.which("dot") is None:
         missing.append("the graphviz program `dot` (apt-get install -y graphviz)")
     if missing:

@@ -328,3 +328,4 @@ def test_linear_regression_builtins_saves_a_loadable_state_dict(tmp_path):
     net.load_state_dict(tg.load(tmp_path / "net.npz"))
     np.testing.assert_allclose(net.weight.detach().numpy()[0], out["w"], atol=1e-4)
     assert net.bias.item() == pytest.approx(out["b"], abs=1e-4)
+

@@ -894,3 +894,119 @@ def test_init_errors():
         nn.init.zeros_(np.zeros(3))
     with pytest.warns(UserWarning, match="zero-element tensors is a no-op"):
         nn.init.kaiming_uniform_(tg.empty(0, 3))
+
+
+# --- issue 13: more losses, layers and dropout (nn helper) --------------------------------------
+import torch as _torch  # noqa: E402
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize(
+    "ours,theirs,kwargs",
+    [
+        ("huber_loss", "huber_loss", {"delta": 0.7}),
+        ("smooth_l1_loss", "smooth_l1_loss", {"beta": 0.7}),
+        ("smooth_l1_loss", "smooth_l1_loss", {"beta": 0.0}),
+        ("mse_loss", "mse_loss", {}),
+        ("l1_loss", "l1_loss", {}),
+    ],
+)
+def test_issue13_losses_match_torch(ours, theirs, kwargs, reduction):
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    a = tg.tensor(x, requires_grad=True)
+    b = _torch.tensor(x, requires_grad=True)
+    out = getattr(F, ours)(a, tg.tensor(y), reduction=reduction, **kwargs)
+    ref = getattr(_torch.nn.functional, theirs)(b, _torch.tensor(y), reduction=reduction, **kwargs)
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
+    assert str(out.dtype).split(".")[-1] == str(ref.dtype).split(".")[-1]
+    out.sum().backward()
+    ref.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name,kwargs", [("HuberLoss", {"delta": 2.0}), ("SmoothL1Loss", {"beta": 2.0}),
+                    ("MSELoss", {}), ("L1Loss", {})]
+)  # fmt: skip
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_issue13_loss_modules_match_torch(name, kwargs, reduction):
+    x, y = np.array([0.5, -3.0, 1.5]), np.array([0.0, 0.0, 0.0])
+    out = getattr(nn, name)(reduction=reduction, **kwargs)(tg.tensor(x), tg.tensor(y))
+    ref = getattr(_torch.nn, name)(reduction=reduction, **kwargs)(
+        _torch.tensor(x), _torch.tensor(y)
+    )
+    np.testing.assert_allclose(out.numpy(), ref.numpy())
+
+
+def test_issue13_loss_bad_reduction_raises():
+    with pytest.raises(ValueError):
+        nn.HuberLoss(reduction="avg")
+    with pytest.raises(RuntimeError):
+        F.smooth_l1_loss(tg.ones(2), tg.ones(2), beta=-1.0)
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [("LeakyReLU", ()), ("LeakyReLU", (0.2, True)), ("ELU", ()), ("ELU", (0.5,)), ("GELU", ()),
+     ("GELU", ("tanh",)), ("Softplus", ()), ("Softplus", (2.0, 10.0)), ("Identity", ()),
+     ("Flatten", ()), ("Flatten", (0, 1)), ("Unflatten", (1, (2, 3))), ("Dropout", ()),
+     ("Dropout", (0.25,))],
+)  # fmt: skip
+def test_issue13_module_reprs_match_torch(name, args):
+    assert repr(getattr(nn, name)(*args)) == repr(getattr(_torch.nn, name)(*args))
+
+
+@pytest.mark.parametrize(
+    "name,args", [("LeakyReLU", (0.2,)), ("ELU", (0.5,)), ("GELU", ("tanh",)), ("GELU", ()),
+                  ("Softplus", (2.0, 1.0)), ("Identity", ()), ("Flatten", ()), ("Flatten", (0, 1)),
+                  ("Unflatten", (1, (2, 3)))]
+)  # fmt: skip
+def test_issue13_module_values_match_torch(name, args):
+    x = np.random.default_rng(5).standard_normal((2, 6, 2))
+    out = getattr(nn, name)(*args)(tg.tensor(x))
+    ref = getattr(_torch.nn, name)(*args)(_torch.tensor(x))
+    assert tuple(out.shape) == tuple(ref.shape)
+    np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_issue13_dropout_train_zeroes_and_scales():
+    tg.manual_seed(0)
+    layer = nn.Dropout(0.25)
+    out = layer(tg.ones(200, 100)).numpy()
+    assert set(np.unique(out)) <= {0.0, np.float32(1 / 0.75)}
+    assert abs((out == 0).mean() - 0.25) < 0.01  # 20000 draws: std of the rate is 0.003
+    assert abs(out.mean() - 1.0) < 0.02
+
+
+def test_issue13_dropout_eval_is_identity_and_gradient_masks():
+    layer = nn.Dropout(0.5)
+    x = tg.tensor([1.0, 2.0, 3.0])
+    layer.eval()
+    assert layer(x) is x or np.array_equal(layer(x).numpy(), x.numpy())
+    layer.train()
+    tg.manual_seed(1)
+    w = tg.ones(1000, requires_grad=True)
+    out = layer(w)
+    out.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), out.detach().numpy())
+    assert F.dropout(tg.ones(3), p=1.0).numpy().tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ValueError):
+        nn.Dropout(1.5)
+
+
+@pytest.mark.parametrize("args", [((1, 2),), ([[1.5], [2.0]],), (2, 3), (3,), ()])
+def test_issue13_legacy_tensor_constructor_matches_torch(args):
+    args = tuple(list(a) if isinstance(a, tuple) else a for a in args)
+    ours, theirs = tg.Tensor(*args), _torch.Tensor(*args)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1] == "float32"
+    if all(type(a) is not int for a in args) and args:
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_issue13_legacy_tensor_constructor_errors():
+    with pytest.raises(RuntimeError):
+        tg.Tensor(-1)
+    with pytest.raises(TypeError):
+        tg.Tensor([1.0], [2.0])

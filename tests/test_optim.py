@@ -28,6 +28,15 @@ CONFIGS = [
     ("Adam", {"lr": 0.05, "weight_decay": 0.1}),
     ("Adam", {"lr": 0.05, "amsgrad": True}),
     ("Adam", {"lr": 0.05, "weight_decay": 0.05, "amsgrad": True, "maximize": True}),
+    ("AdamW", {"lr": 0.05}),
+    ("AdamW", {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True}),
+    ("RMSprop", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "centered": True}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.005, "momentum": 0.5, "centered": True, "maximize": True}),
+    ("Adagrad", {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.5}),
+    ("Adagrad", {"lr": 0.1, "weight_decay": 0.1, "eps": 1e-6}),
 ]
 
 
@@ -201,6 +210,22 @@ def _error(callable_, *args, **kwargs):
         ("Adam", {"betas": (1.0, 0.9)}),
         ("Adam", {"betas": (0.9, -1)}),
         ("Adam", {"weight_decay": -1}),
+        ("Adam", {"lr": float("nan")}),
+        ("AdamW", {"lr": -1}),
+        ("AdamW", {"betas": (0.9, 1.0)}),
+        ("AdamW", {"weight_decay": -1}),
+        ("RMSprop", {"lr": -1}),
+        ("RMSprop", {"eps": -1}),
+        ("RMSprop", {"momentum": -1}),
+        ("RMSprop", {"weight_decay": -1}),
+        ("RMSprop", {"alpha": -1}),
+        ("Adagrad", {"lr": -1}),
+        ("Adagrad", {"lr_decay": -1}),
+        ("Adagrad", {"weight_decay": -1}),
+        ("Adagrad", {"initial_accumulator_value": -1}),
+        ("Adagrad", {"eps": -1}),
+        ("RMSprop", {"lr": float("nan")}),
+        ("Adagrad", {"eps": float("nan")}),
     ],
 )
 def test_invalid_settings_raise_torchs_errors(torch, name, kwargs):
@@ -254,7 +279,7 @@ def test_state_dict_has_torchs_layout(torch, name, kwargs):
             opt.step()
     state_ours, state_theirs = opt_ours.state_dict(), opt_theirs.state_dict()
     assert list(state_ours) == list(state_theirs) == ["state", "param_groups"]
-    torch_only = {"foreach", "differentiable", "fused", "capturable", "decoupled_weight_decay"}
+    torch_only = {"foreach", "differentiable", "fused", "capturable"}
     for group_ours, group_theirs in zip(state_ours["param_groups"], state_theirs["param_groups"]):
         expected = {k: v for k, v in group_theirs.items() if k not in torch_only}
         assert group_ours == expected
@@ -426,3 +451,99 @@ def test_tensor_settings_become_numbers_and_train_as_numbers_do():
             opt.step()
         results.append(w.detach().numpy().copy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+# ------------------------------------------------------------------------------------- LBFGS
+LBFGS_CONFIGS = [
+    {"max_iter": 2},
+    {"lr": 0.5, "history_size": 3, "max_iter": 3},
+    {"line_search_fn": "strong_wolfe"},
+    {"line_search_fn": "strong_wolfe", "history_size": 2, "max_iter": 2},
+]
+
+
+def least_squares_loss(module, X, y, w, b):
+    """Linear regression's loss, LBFGS's classic use (the tanh loss sends a fixed-lr LBFGS far
+    off, where last-bit differences grow without bound)."""
+    return ((X @ w + b - y) ** 2).mean()
+
+
+@pytest.mark.parametrize("dtype", TRAJECTORY_TOLERANCE)
+@pytest.mark.parametrize("kwargs", LBFGS_CONFIGS, ids=[str(k) for k in LBFGS_CONFIGS])
+def test_lbfgs_trajectory_equals_torch(torch, kwargs, dtype):
+    """LBFGS needs a closure (it evaluates the loss several times per step)."""
+    X, y, w0, b0 = (a.astype(dtype) for a in regression_problem())
+    tolerance = TRAJECTORY_TOLERANCE[dtype]
+    ours = [tg.tensor(w0, requires_grad=True), tg.tensor(b0, requires_grad=True)]
+    theirs = [torch.tensor(w0, requires_grad=True), torch.tensor(b0, requires_grad=True)]
+    runs = []
+    for module, params in ((tg, ours), (torch, theirs)):
+        opt = module.optim.LBFGS(params, **kwargs)
+        data = module.tensor(X), module.tensor(y)
+        calls = [0]
+
+        def closure(opt=opt, module=module, params=params, data=data, calls=calls):
+            calls[0] += 1
+            opt.zero_grad()
+            loss = least_squares_loss(module, *data, *params)
+            loss.backward()
+            return loss
+
+        runs.append((opt, closure, calls))
+    for step in range(STEPS):
+        losses = [opt.step(closure).item() for opt, closure, _ in runs]
+        np.testing.assert_allclose(losses[0], losses[1], rtol=tolerance, err_msg=f"step {step}")
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(
+                a.detach().numpy(),
+                b.detach().numpy(),
+                rtol=tolerance,
+                atol=tolerance,
+                err_msg=f"step {step + 1}",
+            )
+            assert a.dtype is getattr(tg, dtype)
+    assert np.abs(ours[0].detach().numpy() - w0).max() > 0.1
+    if dtype == "float64":  # in float32, once converged, rounding noise steers the line search
+        assert runs[0][2][0] == runs[1][2][0]  # the same number of loss evaluations
+        state_ours = runs[0][0].state_dict()["state"][0]
+        state_theirs = runs[1][0].state_dict()["state"][0]
+        assert state_ours["func_evals"] == state_theirs["func_evals"]
+        assert state_ours["n_iter"] == state_theirs["n_iter"]
+
+
+def test_lbfgs_solves_least_squares(torch):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((50, 4))
+    y = X @ np.array([1.0, -2.0, 0.5, 3.0]) + 0.01 * rng.standard_normal(50)
+    w = tg.zeros(4, dtype=tg.float64, requires_grad=True)
+    opt = optim.LBFGS([w], line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = ((tg.tensor(X) @ w - tg.tensor(y)) ** 2).mean()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    # The default tolerance_grad=1e-7 stops it within about 1e-5 of the answer.
+    np.testing.assert_allclose(w.detach().numpy(), np.linalg.lstsq(X, y)[0], atol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", [{"lr": -1}, {"lr": float("nan")}])
+def test_lbfgs_invalid_settings_raise_torchs_errors(torch, kwargs):
+    ours = _error(optim.LBFGS, [tg.ones(1, requires_grad=True)], **kwargs)
+    theirs = _error(torch.optim.LBFGS, [torch.ones(1, requires_grad=True)], **kwargs)
+    assert ours == theirs
+
+
+def test_lbfgs_needs_a_closure():
+    opt = optim.LBFGS([tg.ones(1, requires_grad=True)])
+    with pytest.raises(TypeError):
+        opt.step()
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("option,value", [("foreach", True), ("differentiable", True)])
+def test_torch_only_options_raise_rather_than_being_ignored(name, option, value):
+    with pytest.raises(NotImplementedError, match=f"leave {option} at its default"):
+        getattr(optim, name)([tg.ones(1, requires_grad=True)], lr=0.1, **{option: value})

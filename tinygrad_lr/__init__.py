@@ -6,13 +6,17 @@ unchanged. Start reading at :mod:`tinygrad_lr.tensor`, then :mod:`tinygrad_lr.au
 
 # Subpackages reachable as attributes after ``import tinygrad_lr``, as with torch.
 from . import (
+    accelerator,
     autograd,  # noqa: E402,I001
+    backends,
+    cuda,
     dtypes,
     nn,  # noqa: E402
     optim,  # noqa: E402
     utils,  # noqa: E402
 )
 from .arguments import Size
+from .devices import device, get_default_device, set_default_device
 from .creation import (
     arange,
     as_tensor,
@@ -46,22 +50,51 @@ from .functions import (
     allclose,
     argmax,
     cat,
+    ceil,
+    chunk,
+    clamp,
+    clip,
     clone,
+    cos,
+    diag,
     div,
+    einsum,
+    erf,
     exp,
+    expm1,
     flatten,
+    flip,
+    floor,
+    gather,
+    index_select,
     is_tensor,
+    lerp,
     log,
+    log1p,
+    log2,
+    log10,
+    masked_fill,
     matmul,
+    maximum,
     mean,
+    minimum,
     mm,
+    movedim,
     mul,
+    narrow,
     neg,
     numel,
+    outer,
     pow,
+    reciprocal,
     relu,
     reshape,
+    round,
+    rsqrt,
     sigmoid,
+    sign,
+    sin,
+    split,
     sqrt,
     square,
     squeeze,
@@ -69,9 +102,13 @@ from .functions import (
     sub,
     sum,
     t,
+    tan,
     tanh,
     transpose,
+    tril,
+    triu,
     unsqueeze,
+    where,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .random import (

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import devices, dtypes
 from .dtypes import DType
 from .tensor import Tensor
 
@@ -113,33 +113,88 @@ def check_keepdim(keepdim: Any) -> bool:
     return bool(keepdim)
 
 
-def parse_to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> DType | None:
-    """The dtype that ``.to(...)`` asks for (None if none), for tensors and modules alike.
+def parse_to_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], function: str = "to"
+) -> tuple[DType | None, bool, devices.device | None]:
+    """``(dtype, copy, device)`` that ``.to(...)`` asks for (None: unchanged), for tensors and
+    modules alike; any device but the CPU raises (:func:`tinygrad_lr.devices.require_cpu`).
 
-    As in torch, the arguments may be a dtype, a tensor whose dtype to take, or a device, given
-    positionally or as ``dtype=``/``device=``; the only device is the CPU.
+    torch's three forms: ``to(device=None, dtype=None, non_blocking=False, copy=False)``,
+    ``to(dtype, non_blocking=False, copy=False)`` and ``to(tensor, non_blocking=False,
+    copy=False)`` (the tensor's dtype). A device is a str or a :class:`~tinygrad_lr.device`;
+    ``float``, ``int`` and ``bool`` mean float64, int64 and bool, as in torch.
+    ``non_blocking`` changes nothing on the CPU.
 
     Examples
     --------
     >>> import tinygrad_lr as tg
     >>> parse_to_arguments(('cpu', tg.float64), {})
-    tinygrad_lr.float64
+    (tinygrad_lr.float64, False, device(type='cpu'))
+    >>> parse_to_arguments((), {"device": tg.device("cpu"), "copy": True})
+    (None, True, device(type='cpu'))
     """
-    kwargs = dict(kwargs)
-    dtype = kwargs.pop("dtype", None)
-    for arg in (*args, kwargs.pop("device", None)):
-        if arg is None:
-            continue
-        if isinstance(arg, str) and arg.split(":")[0] == "cpu":
-            continue
-        if isinstance(arg, str) and arg.split(":")[0] in ("cuda", "mps"):
-            raise RuntimeError(
-                f"device {arg!r} is not available: tinygrad_lr computes with NumPy on the CPU"
+    unknown = sorted(set(kwargs) - {"device", "dtype", "non_blocking", "copy"})
+    if unknown:
+        raise TypeError(f"{function}() got unexpected keyword arguments {unknown}; {_TO_FORMS}")
+    rest, device, dtype = list(args), kwargs.get("device"), kwargs.get("dtype")
+    if rest and isinstance(rest[0], Tensor):
+        if "device" in kwargs or "dtype" in kwargs:
+            raise TypeError(f"{function}(tensor) takes no device= or dtype=; {_TO_FORMS}")
+        dtype = rest.pop(0).dtype
+    elif rest and _as_to_dtype(rest[0]) is not None:
+        if "device" in kwargs or "dtype" in kwargs:
+            raise TypeError(f"{function}(dtype) takes no device= or dtype=; {_TO_FORMS}")
+        dtype = rest.pop(0)
+    elif rest and not isinstance(rest[0], bool):
+        if "device" in kwargs:
+            raise TypeError(f"{function}() got the device twice (positional and device=)")
+        device = rest.pop(0)
+        if rest and not isinstance(rest[0], bool):
+            if "dtype" in kwargs:
+                raise TypeError(f"{function}() got the dtype twice (positional and dtype=)")
+            dtype = rest.pop(0)
+    flags = dict(zip(("non_blocking", "copy"), rest))
+    if len(rest) > 2 or set(flags) & set(kwargs):
+        raise TypeError(f"{function}() received an invalid combination of arguments; {_TO_FORMS}")
+    flags.update((k, kwargs[k]) for k in ("non_blocking", "copy") if k in kwargs)
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise TypeError(
+                f"{function}(): argument '{name}' must be bool, not {type(flag).__name__}"
             )
-        dtype = arg.dtype if isinstance(arg, Tensor) else dtypes.to_dtype(arg)
-    if kwargs:
-        raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
-    return dtypes.to_dtype(dtype)
+    if device is not None and not isinstance(device, (str, int, devices.device)):
+        raise TypeError(
+            f"{function}() received an invalid combination of arguments: got "
+            f"{type(device).__name__}, which is not a dtype, device or tensor; {_TO_FORMS}"
+        )
+    devices.require_cpu(device, function)
+    if dtype is not None and _as_to_dtype(dtype) is None:
+        raise TypeError(
+            f"{function}(): argument 'dtype' must be a dtype such as tinygrad_lr.float64, not "
+            f"{dtype!r}; {_TO_FORMS}"
+        )
+    named = None if device is None else devices.device(device)
+    return _as_to_dtype(dtype), flags.get("copy", False), named
+
+
+_TO_FORMS = (
+    "expected to(device, dtype), to(dtype), to(tensor), or the keywords device=, dtype=, "
+    "non_blocking=, copy="
+)
+
+
+def _as_to_dtype(value: Any) -> DType | None:
+    """The dtype ``value`` names as an argument of ``.to``, or None if it names none."""
+    if isinstance(value, DType):
+        return value
+    if value is float or value is int or value is bool:  # torch: Python's types, 64-bit
+        return {float: dtypes.float64, int: dtypes.int64, bool: dtypes.bool_}[value]
+    if isinstance(value, (np.dtype, type)):
+        try:
+            return dtypes.to_dtype(value)
+        except TypeError:
+            return None
+    return None
 
 
 def times_alpha(other: Any, alpha: Any, function: str) -> Any:

@@ -1,8 +1,9 @@
 """Functions that make tensors: ``tensor``, ``from_numpy``, ``zeros``, ``arange``, ...
 
 dtype rules, as torch: Python floats give float32 and Python ints int64; ``from_numpy`` and
-``tensor(ndarray)`` keep the array's dtype; every function takes ``dtype=`` and
-``requires_grad=`` (which only a floating-point tensor may have).
+``tensor(ndarray)`` keep the array's dtype; every function takes ``dtype=``, ``device=`` (the
+CPU: ``"cpu"`` or ``device("cpu")``; any other raises) and ``requires_grad=`` (which only a
+floating-point tensor may have).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import devices, dtypes
 from .arguments import parse_shape
 from .dtypes import DType
 from .tensor import Tensor
@@ -33,7 +34,12 @@ def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
     return shape
 
 
-def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def tensor(
+    data: Any,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a tensor).
 
     Parameters
@@ -42,6 +48,8 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
     dtype : DType, optional
         Default: float32 for Python floats, int64 for Python ints, the array's own dtype
         for NumPy data.
+    device : str or device, optional
+        The CPU (``"cpu"``), the only device; another raises a RuntimeError.
     requires_grad : bool
         Record operations on the result for backward.
 
@@ -53,6 +61,7 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
     >>> tg.tensor([1, 2]).dtype
     tinygrad_lr.int64
     """
+    devices.require_cpu(device, "tensor")
     dtype = dtypes.to_dtype(dtype)
     if isinstance(data, Tensor):
         warnings.warn(
@@ -87,7 +96,9 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
     return _new(array, requires_grad)
 
 
-def as_tensor(data: Any, dtype: DType | None = None) -> Tensor:
+def as_tensor(
+    data: Any, dtype: DType | None = None, device: str | devices.device | None = None
+) -> Tensor:
     """Like :func:`tensor`, but shares memory with a NumPy array or tensor when it can.
 
     Examples
@@ -96,6 +107,7 @@ def as_tensor(data: Any, dtype: DType | None = None) -> Tensor:
     >>> tg.as_tensor(np.zeros(2)).dtype
     tinygrad_lr.float64
     """
+    devices.require_cpu(device, "as_tensor")
     dtype = dtypes.to_dtype(dtype)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
@@ -128,7 +140,10 @@ def _check_numbers(function: str, **arguments: Any) -> None:
             )
 
 
-def _filled(size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+def _filled(
+    size: tuple[Any, ...], value: Any, dtype: Any, device: Any, requires_grad: bool, function: str
+) -> Tensor:
+    devices.require_cpu(device, function)
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
     shape = _size(size)
     try:
@@ -141,7 +156,12 @@ def _filled(size: tuple[Any, ...], value: Any, dtype: Any, requires_grad: bool) 
     return _new(array, requires_grad)
 
 
-def zeros(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def zeros(
+    *size: Any,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of zeros; sizes as varargs or a tuple (``zeros(2, 1)``, ``zeros((2, 1))``).
 
     Examples
@@ -149,11 +169,18 @@ def zeros(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -
     >>> import tinygrad_lr as tg
     >>> tg.zeros(1, requires_grad=True)
     tensor([0.], requires_grad=True)
+    >>> tg.zeros(2, device="cpu").device
+    device(type='cpu')
     """
-    return _filled(size, 0, dtype, requires_grad)
+    return _filled(size, 0, dtype, device, requires_grad, "zeros")
 
 
-def ones(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def ones(
+    *size: Any,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of ones.
 
     Examples
@@ -163,10 +190,15 @@ def ones(*size: Any, dtype: DType | None = None, requires_grad: bool = False) ->
     tensor([[1., 1.],
             [1., 1.]])
     """
-    return _filled(size, 1, dtype, requires_grad)
+    return _filled(size, 1, dtype, device, requires_grad, "ones")
 
 
-def empty(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *size: Any,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor to be filled later (zeros here; torch leaves the memory uninitialised).
 
     Examples
@@ -175,11 +207,15 @@ def empty(*size: Any, dtype: DType | None = None, requires_grad: bool = False) -
     >>> tg.empty(3).shape
     tinygrad_lr.Size([3])
     """
-    return _filled(size, 0, dtype, requires_grad)
+    return _filled(size, 0, dtype, device, requires_grad, "empty")
 
 
 def full(
-    size: Any, fill_value: float, dtype: DType | None = None, requires_grad: bool = False
+    size: Any,
+    fill_value: float,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value (float32, int64, bool).
 
@@ -195,17 +231,26 @@ def full(
         (size,) if isinstance(size, (int, np.integer)) else tuple(size),
         fill_value,
         dtype,
+        device,
         requires_grad,
+        "full",
     )
 
 
-def _like(other: Tensor, value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+def _like(
+    other: Tensor, value: Any, dtype: Any, device: Any, requires_grad: bool, function: str
+) -> Tensor:
     if not isinstance(other, Tensor):
-        raise TypeError(f"expected a Tensor, got {type(other).__name__}")
-    return _filled(tuple(other.shape), value, dtype or other.dtype, requires_grad)
+        raise TypeError(f"{function}(): expected a Tensor, got {type(other).__name__}")
+    return _filled(tuple(other.shape), value, dtype or other.dtype, device, requires_grad, function)
 
 
-def zeros_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(
+    input: Tensor,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Zeros with ``input``'s shape and dtype.
 
     Examples
@@ -214,10 +259,15 @@ def zeros_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = 
     >>> tg.zeros_like(tg.ones(2, dtype=tg.float64))
     tensor([0., 0.], dtype=tinygrad_lr.float64)
     """
-    return _like(input, 0, dtype, requires_grad)
+    return _like(input, 0, dtype, device, requires_grad, "zeros_like")
 
 
-def ones_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def ones_like(
+    input: Tensor,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Ones with ``input``'s shape and dtype.
 
     Examples
@@ -226,11 +276,15 @@ def ones_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = F
     >>> tg.ones_like(tg.zeros(2))
     tensor([1., 1.])
     """
-    return _like(input, 1, dtype, requires_grad)
+    return _like(input, 1, dtype, device, requires_grad, "ones_like")
 
 
 def full_like(
-    input: Tensor, fill_value: float, dtype: DType | None = None, requires_grad: bool = False
+    input: Tensor,
+    fill_value: float,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """``fill_value`` with ``input``'s shape and dtype.
 
@@ -240,7 +294,7 @@ def full_like(
     >>> tg.full_like(tg.zeros(2), 0.5)
     tensor([0.5000, 0.5000])
     """
-    return _like(input, fill_value, dtype, requires_grad)
+    return _like(input, fill_value, dtype, device, requires_grad, "full_like")
 
 
 def arange(
@@ -249,6 +303,7 @@ def arange(
     step: float = 1,
     *,
     dtype: DType | None = None,
+    device: str | devices.device | None = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Values from ``start`` up to, not including, ``end``; int64 if all arguments are ints.
@@ -261,6 +316,7 @@ def arange(
     >>> tg.arange(0, 1, 0.25)
     tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
+    devices.require_cpu(device, "arange")
     _check_numbers("arange", start=start, end=end, step=step)
     if end is None:
         start, end = 0, start
@@ -283,7 +339,13 @@ def arange(
 
 
 def linspace(
-    start: float, end: float, steps: int, *, dtype: DType | None = None, requires_grad: bool = False
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included.
 
@@ -293,6 +355,7 @@ def linspace(
     >>> tg.linspace(0, 1, 5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
+    devices.require_cpu(device, "linspace")
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
     _check_numbers("linspace", start=start, end=end)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -301,7 +364,12 @@ def linspace(
 
 
 def eye(
-    n: int, m: int | None = None, *, dtype: DType | None = None, requires_grad: bool = False
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: DType | None = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """The identity matrix (n x m, square by default).
 
@@ -312,6 +380,7 @@ def eye(
     tensor([[1., 0.],
             [0., 1.]])
     """
+    devices.require_cpu(device, "eye")
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
     for name, size in (("n", n), ("m", m)):
         if size is not None and size < 0:

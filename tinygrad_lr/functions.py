@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from . import ops
-from .arguments import normalize_dim
+import numpy as np
+
+from . import ops, promotion
+from .arguments import NUMBER_TYPES, normalize_dim, normalize_dims, parse_shape
 from .tensor import Tensor
 
 
@@ -92,15 +95,17 @@ square = _unary("square", "    >>> tg.square(tg.tensor([3.0]))\n    tensor([9.])
 neg = _unary("neg", "    >>> tg.neg(tg.tensor([3.0]))\n    tensor([-3.])\n")
 
 
-def pow(input: Tensor, exponent: float) -> Tensor:
-    """``input ** exponent`` for a number exponent.
+def pow(input: Tensor | float, exponent: Tensor | float) -> Tensor:
+    """``input ** exponent``: a tensor to a tensor or number power, or a number to a tensor one.
 
     Examples
     --------
     >>> import tinygrad_lr as tg
-    >>> tg.pow(tg.tensor([2.0]), 3)
-    tensor([8.])
+    >>> tg.pow(tg.tensor([2.0]), 3), tg.pow(2, tg.tensor([3.0]))
+    (tensor([8.]), tensor([8.]))
     """
+    if isinstance(input, NUMBER_TYPES) and isinstance(exponent, Tensor):
+        return promotion.power(exponent, input, reflected=True)  # pow(2, x) is 2 ** x
     return _check(input, "pow").pow(exponent)
 
 
@@ -345,8 +350,481 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return ops.Stack.apply(d, *tensors)
 
 
+# ------------------------------------------------------------------ elementwise functions
+# The methods of the same name, called as functions (see _unary above).
+sin = _unary("sin", "    >>> tg.sin(tg.zeros(1))\n    tensor([0.])\n")
+cos = _unary("cos", "    >>> tg.cos(tg.zeros(1))\n    tensor([1.])\n")
+tan = _unary("tan", "    >>> tg.tan(tg.zeros(1))\n    tensor([0.])\n")
+expm1 = _unary("expm1", "    >>> tg.expm1(tg.zeros(1))\n    tensor([0.])\n")
+log1p = _unary("log1p", "    >>> tg.log1p(tg.zeros(1))\n    tensor([0.])\n")
+log2 = _unary("log2", "    >>> tg.log2(tg.tensor([8.0]))\n    tensor([3.])\n")
+log10 = _unary("log10", "    >>> tg.log10(tg.tensor([100.0]))\n    tensor([2.])\n")
+rsqrt = _unary("rsqrt", "    >>> tg.rsqrt(tg.tensor([4.0]))\n    tensor([0.5000])\n")
+reciprocal = _unary("reciprocal", "    >>> tg.reciprocal(tg.tensor([4.0]))\n    tensor([0.2500])\n")
+erf = _unary("erf", "    >>> tg.erf(tg.zeros(1))\n    tensor([0.])\n")
+sign = _unary("sign", "    >>> tg.sign(tg.tensor([-2.0, 0.0]))\n    tensor([-1.,  0.])\n")
+floor = _unary("floor", "    >>> tg.floor(tg.tensor([-1.5]))\n    tensor([-2.])\n")
+ceil = _unary("ceil", "    >>> tg.ceil(tg.tensor([-1.5]))\n    tensor([-1.])\n")
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """Round to ``decimals`` places, halves to even; see :meth:`Tensor.round`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.round(tg.tensor([0.5, 1.5, 2.5])), tg.round(tg.tensor([0.125]), decimals=2)
+    (tensor([0., 2., 2.]), tensor([0.1200]))
+    """
+    return _check(input, "round").round(decimals=decimals)
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit to ``[min, max]``; each bound a number, a tensor or None (also ``clip``).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.clamp(tg.tensor([-2.0, 0.5, 3.0]), min=0.0, max=1.0)
+    tensor([0.0000, 0.5000, 1.0000])
+    >>> tg.clip(tg.tensor([-2.0, 3.0]), max=tg.tensor([0.0, 5.0]))
+    tensor([-2.,  3.])
+    """
+    return _check(input, "clamp").clamp(min, max)
+
+
+clip = clamp  # torch's alias
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """The larger of each pair of elements; see :meth:`Tensor.maximum`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.maximum(tg.tensor([1.0, 4.0]), tg.tensor([3.0, 2.0]))
+    tensor([3., 4.])
+    """
+    return _check(input, "maximum").maximum(other)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """The smaller of each pair of elements; see :meth:`Tensor.minimum`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.minimum(tg.tensor([1.0, 4.0]), tg.tensor([3.0, 2.0]))
+    tensor([1., 2.])
+    """
+    return _check(input, "minimum").minimum(other)
+
+
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
+    """``input`` where ``condition`` is True, else ``other`` (tensors or numbers, broadcast);
+    with the condition alone, the indices of its True elements, one tensor per dimension.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([-1.0, 2.0, -3.0])
+    >>> tg.where(x > 0, x, 0.0)
+    tensor([0., 2., 0.])
+    >>> tg.where(x > 0)
+    (tensor([1]),)
+    """
+    if input is None and other is None:
+        return tuple(Tensor._make(i) for i in _check(condition, "where")._data.nonzero())
+    return promotion.where(condition, input, other)
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """``input + weight * (end - input)``; see :meth:`Tensor.lerp`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.lerp(tg.zeros(2), tg.ones(2), 0.25)
+    tensor([0.2500, 0.2500])
+    """
+    return _check(input, "lerp").lerp(end, weight)
+
+
+# ------------------------------------------------------------------ reductions
+
+# ------------------------------------------------------------------ shape and joining
+# Each composes an existing op where that is exact: split, chunk and narrow are slices (views
+# that backpropagate through Index), movedim is a permute, outer a broadcast product.
+def _dim(input: Tensor, dim: int, name: str) -> int:
+    return normalize_dim(dim, _check(input, name).ndim)
+
+
+def _int64_index(index: Any, name: str, dtypes: tuple[str, ...] = ("int64",)) -> Any:
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if str(index.dtype).removeprefix("tinygrad_lr.") not in dtypes:
+        wanted = " or ".join(dtypes)
+        raise RuntimeError(
+            f"{name}(): Expected dtype {wanted} for index (got {index.dtype}); "
+            "make it with dtype=tinygrad_lr.long or convert it with .long()"
+        )
+    return index._data
+
+
+def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+    """``input`` tiled ``sizes[i]`` times along dimension i (``Tensor.repeat``).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.functions.repeat(tg.tensor([1, 2]), 2)
+    tensor([1, 2, 1, 2])
+    """
+    repeats = tuple(int(n) for n in parse_shape(sizes, "repeats"))
+    if len(repeats) < _check(input, "repeat").ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            f"of tensor (got {len(repeats)} sizes for {input.ndim} dimensions)"
+        )
+    if builtins.min(repeats, default=0) < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {repeats}")
+    return ops.Repeat.apply(input, repeats)
+
+
+def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:
+    """Reverse the order of the elements along ``dims``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.flip(tg.tensor([1, 2, 3]), 0)
+    tensor([3, 2, 1])
+    """
+    axes = normalize_dims(dims, _check(input, "flip").ndim) or ()
+    return ops.Flip.apply(input, axes)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """Elements ``start`` to ``start + length`` along ``dim`` (a view).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.narrow(tg.arange(5), 0, 1, 2)
+    tensor([1, 2])
+    """
+    dim = _dim(input, dim, "narrow")
+    size = input.shape[dim]
+    start = start + size if start < 0 else start
+    if not 0 <= start <= size or length < 0 or start + length > size:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({size}) or is negative"
+        )
+    return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def split(
+    tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0
+) -> tuple[Tensor, ...]:
+    """Pieces of ``split_size_or_sections`` elements each along ``dim`` (the last may be
+    smaller), or of the sizes listed; views of ``tensor``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.split(tg.arange(5), 2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    >>> [p.shape[0] for p in tg.split(tg.arange(5), [1, 4])]
+    [1, 4]
+    """
+    dim = _dim(tensor, dim, "split")
+    size = tensor.shape[dim]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        if step < 0 or (step == 0 and size):
+            raise RuntimeError(f"split expects split_size be non-negative, but got {step}")
+        sections = [builtins.min(step, size - s) for s in range(0, size, step)] if size else [0]
+    else:
+        sections = [int(n) for n in split_size_or_sections]
+        if builtins.sum(sections) != size or builtins.min(sections, default=0) < 0:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                f"size at dimension {dim}), but got split_sizes={sections}"
+            )
+    pieces, start = [], 0
+    for n in sections:
+        pieces.append(narrow(tensor, dim, start, n))
+        start += n
+    return tuple(pieces)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """At most ``chunks`` pieces of equal size (the last may be smaller) along ``dim``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.chunk(tg.arange(5), 2)
+    (tensor([0, 1, 2]), tensor([3, 4]))
+    """
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    size = input.shape[_dim(input, dim, "chunk")]
+    return split(input, -(-size // chunks) if size else [0] * chunks, dim)
+
+
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """``out[..., i, ...] = input[..., index[..., i, ...], ...]`` along ``dim``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.gather(tg.tensor([[1, 2], [3, 4]]), 1, tg.tensor([[1], [0]]))
+    tensor([[2],
+            [3]])
+    """
+    dim = _dim(input, dim, "gather")
+    index_data = _int64_index(index, "gather", ("int32", "int64"))
+    if index_data.ndim != input.ndim and input.ndim and index_data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    bad = [d for d in range(index_data.ndim) if d != dim and index_data.shape[d] > input.shape[d]]
+    if bad:
+        raise RuntimeError(
+            f"Size does not match at dimension {bad[0]} expected index {list(index.shape)} to be "
+            f"no larger than self {list(input.shape)} apart from dimension {dim}"
+        )
+    if index_data.size and not (-1 < index_data.min() and index_data.max() < input.shape[dim]):
+        raise RuntimeError(
+            f"index out of range in gather: dimension {dim} has size {input.shape[dim]}"
+        )
+    return ops.Gather.apply(input, dim, index_data)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The entries ``index`` (a 1-D integer tensor) of ``input`` along ``dim``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.index_select(tg.tensor([[1, 2], [3, 4]]), 1, tg.tensor([1, 1]))
+    tensor([[2, 2],
+            [4, 4]])
+    """
+    dim = _dim(input, dim, "index_select")
+    index_data = _int64_index(index, "index_select", ("int32", "int64"))
+    if index_data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index_data.size and not (-1 < index_data.min() and index_data.max() < input.shape[dim]):
+        raise IndexError(f"index out of range in self: dimension {dim} has size {input.shape[dim]}")
+    return input[(slice(None),) * dim + (index_data.reshape(-1).astype(np.int64),)]
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
+    """``value`` where ``mask`` (a bool tensor, broadcast) is True, ``input`` elsewhere.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.masked_fill(tg.tensor([1.0, 2.0]), tg.tensor([True, False]), 0.0)
+    tensor([0., 2.])
+    """
+    if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
+        got = mask.dtype if isinstance(mask, Tensor) else type(mask).__name__
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {got}; "
+            "compare to make one (x > 0) or convert it with .bool()"
+        )
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.ndim} dimension(s)."
+        )
+    if np.broadcast_shapes(mask.shape, _check(input, "masked_fill").shape) != input.shape:
+        raise RuntimeError(
+            f"The size of the mask {tuple(mask.shape)} must broadcast to the input's shape "
+            f"{tuple(input.shape)}"
+        )
+    if isinstance(value, Tensor):
+        value = value.to(input.dtype)
+    return ops.MaskedFill.apply(input, mask._data, value)
+
+
+def _triangle(op: Any, input: Tensor, diagonal: int, name: str) -> Tensor:
+    if _check(input, name).ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    return op.apply(input, int(diagonal))
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """Zero the elements above diagonal ``diagonal`` of the last two dimensions.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.tril(tg.ones(2, 2))
+    tensor([[1., 0.],
+            [1., 1.]])
+    """
+    return _triangle(ops.Tril, input, diagonal, "tril")
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """Zero the elements below diagonal ``diagonal`` of the last two dimensions.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.triu(tg.ones(2, 2))
+    tensor([[1., 1.],
+            [0., 1.]])
+    """
+    return _triangle(ops.Triu, input, diagonal, "triu")
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D tensor placed on diagonal ``diagonal`` of a square matrix; or a matrix's diagonal.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.diag(tg.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    >>> tg.diag(tg.tensor([[1, 2], [3, 4]]), 1)
+    tensor([2])
+    """
+    k = int(diagonal)
+    if _check(input, "diag").ndim == 1:
+        n = input.shape[0] + builtins.abs(k)
+        rows = np.arange(input.shape[0]) + builtins.max(-k, 0)
+        zeros = Tensor._make(np.zeros((n, n), dtype=input._data.dtype))
+        return ops.IndexPut.apply(zeros, input, ((rows, rows + k),), True)
+    if input.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+    rows, cols = input.shape
+    length = builtins.max(builtins.min(rows - builtins.max(-k, 0), cols - builtins.max(k, 0)), 0)
+    start = np.arange(length)
+    return input[start + builtins.max(-k, 0), start + builtins.max(k, 0)]
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """``out[i, j] = input[i] * vec2[j]`` for 1-D tensors.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.outer(tg.tensor([1, 2]), tg.tensor([1, 10]))
+    tensor([[ 1, 10],
+            [ 2, 20]])
+    """
+    vec2 = _check(vec2, "outer")
+    if _check(input, "outer").ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(
+            f"outer: expected 1-D tensors, but got {input.ndim}-D and {vec2.ndim}-D; "
+            "flatten them first"
+        )
+    return input.unsqueeze(1) * vec2
+
+
+def einsum(equation: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
+    """Einstein summation of one or two operands, one letter per dimension (``"ij,jk->ik"``;
+    without ``->``, the output is the letters used once, in alphabetical order).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.einsum("ij,j->i", tg.ones(2, 3), tg.tensor([1.0, 2.0, 3.0]))
+    tensor([6., 6.])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    spec = equation.replace(" ", "")
+    if "->" not in spec:
+        letters = spec.replace(",", "")
+        spec += "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    inputs, output = spec.split("->")[0].split(","), spec.split("->")[1]
+    if "." in spec or not len(inputs) == len(operands) or len(operands) > 2:
+        raise NotImplementedError(
+            f"einsum(): {equation!r} with {len(operands)} operand(s): supported are one or two "
+            "operands, one letter per dimension (no '...'), one subscript per operand"
+        )
+    for letters, operand in zip(inputs, operands):
+        if len(set(letters)) != len(letters):
+            raise NotImplementedError(
+                "einsum(): a letter repeated within one operand (a diagonal) is not supported; "
+                "take it with tinygrad_lr.diag first"
+            )
+        if len(letters) != _check(operand, "einsum").ndim:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(letters)}) does not "
+                f"match the number of dimensions ({operand.ndim}) for operand and no ellipsis "
+                "was given"
+            )
+    sizes: dict[str, int] = {}
+    for letters, operand in zip(inputs, operands):
+        for c, n in zip(letters, operand.shape):
+            if sizes.setdefault(c, n) != n:
+                raise RuntimeError(
+                    f"einsum(): operands do not broadcast with remapped shapes: subscript {c!r} "
+                    f"has size {sizes[c]} and {n}"
+                )
+    if set(output) - set("".join(inputs)) or len(set(output)) != len(output):
+        raise RuntimeError(f"einsum(): invalid output subscripts {output!r}")
+    summed = len(inputs) == 2 and set(inputs[0]) & set(inputs[1]) - set(output)
+    if summed and operands[0].dtype != operands[1].dtype:  # torch promotes only without one
+        raise RuntimeError(
+            f"einsum(): expected operands of one dtype, but got {operands[0].dtype} and "
+            f"{operands[1].dtype} with a letter summed over both; convert one first, e.g. .float()"
+        )
+    return ops.Einsum.apply(spec, *_same_dtype(operands))
+
+
+def _same_dtype(operands: Sequence[Tensor]) -> list[Tensor]:
+    """The operands in their common dtype, by torch's promotion rules."""
+    dtype = promotion.result_dtype(*operands)
+    return [promotion.cast(o, dtype) for o in operands]
+
+
+def movedim(
+    input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]
+) -> Tensor:
+    """Move dimensions ``source`` to positions ``destination``, the others keeping their order.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.movedim(tg.zeros(2, 3, 4), 0, -1).shape
+    tinygrad_lr.Size([3, 4, 2])
+    """
+    ndim = _check(input, "movedim").ndim
+    src = [source] if isinstance(source, (int, np.integer)) else list(source)
+    dst = [destination] if isinstance(destination, (int, np.integer)) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+            f"the same number of dims as destination ({dst} dims)"
+        )
+    src = [normalize_dim(d, ndim) for d in src]
+    dst = [normalize_dim(d, ndim) for d in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({src}) or `destination` ({dst})")
+    rest = iter(d for d in range(ndim) if d not in src)
+    placed = dict(zip(dst, src))
+    return input.permute([placed[i] if i in placed else next(rest) for i in range(ndim)])
+
+# ------------------------------------------------------------------ linear algebra
+
+
 __all__ = [
     "abs", "add", "allclose", "argmax", "cat", "clone", "div", "exp", "flatten", "is_tensor",
     "log", "matmul", "mean", "mm", "mul", "neg", "numel", "pow", "relu", "reshape", "sigmoid",
     "sqrt", "square", "squeeze", "stack", "sub", "sum", "t", "tanh", "transpose", "unsqueeze",
+    # elementwise functions
+    "ceil", "clamp", "clip", "cos", "erf", "expm1", "floor", "lerp", "log10", "log1p", "log2",
+    "maximum", "minimum", "reciprocal", "round", "rsqrt", "sign", "sin", "tan", "where",
+    # reductions
+    # shape and joining
+    "chunk", "diag", "einsum", "flip", "gather", "index_select", "masked_fill", "movedim", "narrow",
+    "outer", "split", "tril", "triu",
+    # linear algebra
 ]  # fmt: skip

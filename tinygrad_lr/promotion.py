@@ -3,8 +3,9 @@
 ``int64 + float32`` is float32, ``x / 2`` of an integer tensor is float32, a Python number never
 widens a tensor's dtype, ``matmul`` refuses mixed dtypes. :func:`binary` brings both operands to
 the result's dtype (with recorded casts, so gradients flow back in each operand's own dtype),
-then applies the op; :func:`power`, :func:`matmul`, :func:`compare` and :func:`negate` do the same
-for their ops. Errors name both shapes or dtypes.
+then applies the op; :func:`power`, :func:`maximum`, :func:`clamp`, :func:`where`, :func:`lerp`,
+:func:`matmul`, :func:`compare` and :func:`negate` do the same for their ops. Errors name both
+shapes or dtypes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import checks, dtypes, ops
+from . import checks, dtypes, inplace, ops
 from .arguments import NUMBER_TYPES
 from .tensor import Tensor
 
@@ -100,35 +101,235 @@ def data_of(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
-def power(base: Tensor, exponent: Any) -> Tensor:
-    """``base ** exponent`` for a number exponent (or a 0-d tensor holding one).
+def power(base: Tensor, exponent: Any, reflected: bool = False) -> Tensor:
+    """``base ** exponent``, each a tensor or a number (``exponent ** base`` when ``reflected``:
+    ``2 ** x``), after torch's type promotion; gradients go to every tensor.
 
     Examples
     --------
     >>> import tinygrad_lr as tg
     >>> power(tg.tensor([1, 2]), 2), power(tg.tensor([1, 2]), 0.5).dtype
     (tensor([1, 4]), tinygrad_lr.float32)
+    >>> power(tg.tensor([1.0, 3.0]), 2, reflected=True)  # 2 ** x
+    tensor([2., 8.])
     """
-    if type(exponent) in (int, float) and base._data.dtype.kind == "f":
+    if type(exponent) in (int, float) and base._data.dtype.kind == "f" and not reflected:
         return ops.Pow.apply(base, exponent)  # x ** 2 in a loss: nothing to promote
-    if isinstance(exponent, Tensor):
-        if exponent.ndim != 0:
-            raise TypeError(
-                "pow: the exponent must be a number; tensor exponents are not supported "
-                "(write exp(exponent * log(base)) for a differentiable one)"
-            )
-        exponent = exponent.item()
-    if not isinstance(exponent, NUMBER_TYPES):
-        raise TypeError(f"pow: the exponent must be a number, got {type(exponent).__name__}")
-    exponent = exponent.item() if isinstance(exponent, np.generic) else exponent
-    if base._data.dtype.kind != "f":  # a number never changes a floating tensor's dtype
-        base = base._cast(dtypes.result_type(base, exponent))
-        if base._data.dtype.kind in "iu" and exponent < 0:
+    if isinstance(exponent, np.ndarray):
+        exponent = Tensor._make(exponent)
+    if not isinstance(exponent, (Tensor, *NUMBER_TYPES)):
+        if reflected:
+            return NotImplemented  # Python then says which operand types ** refused
+        raise TypeError(
+            f"pow(): the exponent must be a Tensor or a number, not {type(exponent).__name__}"
+        )
+    powers = base if reflected else exponent
+    if not dtypes.result_type(base, exponent).is_floating_point and np.any(data_of(powers) < 0):
+        raise RuntimeError(
+            "Integers to negative integer powers are not allowed; convert first, e.g. "
+            "x.float() ** -1"
+        )
+    return binary(ops.Pow, base, exponent, reflected=reflected)
+
+
+def maximum(a: Tensor, b: Any, smaller: bool = False) -> Tensor:
+    """The elementwise larger (``smaller``: the smaller) of two tensors, promoted.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> maximum(tg.tensor([1.0, 5.0]), tg.tensor([3, 2]))
+    tensor([3., 5.])
+    """
+    function = ops.Minimum if smaller else ops.Maximum
+    if not isinstance(b, Tensor):  # torch refuses numbers here: clamp takes them
+        raise TypeError(
+            f"{function.__name__.lower()}(): argument 'other' (position 2) must be Tensor, not "
+            f"{type(b).__name__}; for a number bound use clamp(min=...) or clamp(max=...)"
+        )
+    return binary(function, a, b)
+
+
+def _operand(value: Any, function: str, argument: str) -> Any:
+    """A tensor or number operand as it is, a NumPy array as a tensor; TypeError otherwise."""
+    if isinstance(value, np.ndarray):
+        return Tensor._make(value)
+    if value is None or isinstance(value, (Tensor, *NUMBER_TYPES)):
+        return value.item() if isinstance(value, np.generic) else value
+    raise TypeError(
+        f"{function}(): argument '{argument}' must be a Tensor or a number, not "
+        f"{type(value).__name__}"
+    )
+
+
+def result_dtype(*operands: Any) -> dtypes.DType:
+    """torch's result dtype of several tensors and numbers (``dtypes.result_type`` of more
+    than two): tensors with dimensions decide, then 0-d tensors, then numbers, each only when
+    of a higher category (bool < integer < floating).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> result_dtype(tg.ones(2, dtype=tg.int8), tg.tensor(1.0, dtype=tg.float64), 2)
+    tinygrad_lr.float64
+    """
+    result = None
+    for group in (
+        [o for o in operands if isinstance(o, Tensor) and o.ndim],
+        [o for o in operands if isinstance(o, Tensor) and not o.ndim],
+        [o for o in operands if o is not None and not isinstance(o, Tensor)],
+    ):
+        if not group:
+            continue
+        dtype = dtypes.result_type(group[0], group[0])
+        for operand in group[1:]:
+            dtype = dtypes.result_type(_stand_in(dtype, operand), operand)
+        if result is None or dtype._rank > result._rank:
+            result = dtype
+    return result
+
+
+def _stand_in(dtype: dtypes.DType, like: Any) -> Any:
+    """A value of ``dtype`` in the same group as ``like`` (a tensor of its ndim, or a number)."""
+    if isinstance(like, Tensor):
+        return Tensor._make(np.zeros((1,) * min(like.ndim, 1), dtype.numpy))
+    return (True, 1, 1.0)[dtype._rank]
+
+
+def clamp(a: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """``a`` limited to ``[min, max]``; each bound a number, a tensor (broadcast) or None.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> clamp(tg.tensor([-2.0, 0.5, 3.0]), 0, 1)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    lo, hi = _operand(min, "clamp", "min"), _operand(max, "clamp", "max")
+    if lo is None and hi is None:
+        raise RuntimeError(
+            "torch.clamp: At least one of 'min' or 'max' must not be None; give a bound, e.g. "
+            "x.clamp(min=0)"
+        )
+    dtype = result_dtype(a, lo, hi)
+    a, lo, hi = [x._cast(dtype) if isinstance(x, Tensor) else x for x in (a, lo, hi)]
+    try:
+        return ops.Clamp.apply(a, lo, hi)
+    except ValueError:  # NumPy could not broadcast a bound
+        for bound in (lo, hi):
+            checks.raise_if_not_broadcastable("clamp", a._data.shape, np.shape(data_of(bound)))
+        raise
+
+
+def clamp_(a: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """``a.clamp_(min, max)``: :func:`clamp`, written into ``a``'s memory.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([-2.0, 3.0])
+    >>> clamp_(x, max=1.0), x
+    (tensor([-2.,  1.]), tensor([-2.,  1.]))
+    """
+    bounds = [b for b in (min, max) if isinstance(b, Tensor)]
+    operand = next((b for b in bounds if b.requires_grad), bounds[0] if bounds else None)
+    return inplace.change(a, "clamp_", lambda old: clamp(old, min, max), operand)
+
+
+def where(condition: Tensor, input: Any, other: Any) -> Tensor:
+    """``input`` where ``condition`` is True, else ``other`` (tensors or numbers, broadcast).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> where(tg.tensor([True, False]), tg.tensor([1.0, 2.0]), 0)
+    tensor([1., 0.])
+    """
+    if not isinstance(condition, Tensor):
+        raise TypeError(
+            f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}"
+        )
+    if condition._data.dtype != np.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{condition.dtype}; compare first, e.g. where(x > 0, ...)"
+        )
+    x, y = _operand(input, "where", "input"), _operand(other, "where", "other")
+    if x is None or y is None:
+        raise TypeError("where(): 'input' and 'other' must be Tensors or numbers, not None")
+    dtype = dtypes.result_type(x, y)
+    x, y = [v._cast(dtype) if isinstance(v, Tensor) else np.asarray(v, dtype.numpy) for v in (x, y)]
+    try:
+        return ops.Where.apply(condition, x, y)
+    except ValueError:  # NumPy could not broadcast the three
+        shape = condition._data.shape
+        for value in (x, y):
+            checks.raise_if_not_broadcastable("where", shape, np.shape(data_of(value)))
+            shape = np.broadcast_shapes(shape, np.shape(data_of(value)))
+        raise
+
+
+def lerp(a: Tensor, end: Any, weight: Any) -> Tensor:
+    """``a + weight * (end - a)``: ``end`` a tensor of ``a``'s floating dtype, ``weight`` a
+    number or such a tensor (a 0-d one of another floating dtype is converted, as torch).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> lerp(tg.tensor([0.0, 10.0]), tg.tensor([10.0, 20.0]), 0.25)
+    tensor([ 2.5000, 12.5000])
+    """
+    if a._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"lerp(): not implemented for {a.dtype} tensors; convert them first, e.g. x.float()"
+        )
+    end, weight = _operand(end, "lerp", "end"), _operand(weight, "lerp", "weight")
+    if not isinstance(end, Tensor):
+        raise TypeError(f"lerp(): argument 'end' must be Tensor, not {type(end).__name__}")
+    if isinstance(weight, Tensor) and weight.ndim == 0 and weight._data.dtype.kind == "f":
+        weight = weight._cast(a.dtype)
+    for name, value in (("end", end), ("weight", weight)):
+        if isinstance(value, Tensor) and value._data.dtype != a._data.dtype:
             raise RuntimeError(
-                "Integers to negative integer powers are not allowed; convert first, e.g. "
-                "x.float() ** -1"
+                f"lerp(): expected dtype {a.dtype} for `{name}` but got dtype {value.dtype}; "
+                f"convert it, e.g. {name}.to(input.dtype)"
             )
-    return ops.Pow.apply(base, exponent)
+    if weight is None or isinstance(weight, bool):
+        raise TypeError("lerp(): argument 'weight' must be a Tensor or a number")
+    try:
+        return ops.Lerp.apply(a, end, weight)
+    except ValueError:  # NumPy could not broadcast the three
+        checks.raise_if_not_broadcastable("lerp", a._data.shape, end._data.shape)
+        shape = np.broadcast_shapes(a._data.shape, end._data.shape)
+        checks.raise_if_not_broadcastable("lerp", shape, np.shape(data_of(weight)))
+        raise
+
+
+def rounding(function: type, a: Tensor, *args: Any) -> Tensor:
+    """floor, ceil or round (``args``: round's ``decimals``): an integer tensor is already
+    whole, so it comes back as a copy in its dtype, as torch; bool tensors are refused.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> rounding(tg.ops.Floor, tg.tensor([-1.5, 2.5])), rounding(tg.ops.Round, tg.tensor([7]), 0)
+    (tensor([-2.,  2.]), tensor([7]))
+    """
+    name = function.__name__.lower()
+    if args and type(args[0]) is not int:
+        raise TypeError(f"{name}(): argument 'decimals' must be int, not {type(args[0]).__name__}")
+    if a._data.dtype.kind == "b":
+        raise NotImplementedError(
+            f"{name}(): not implemented for bool tensors; convert first, e.g. x.float()"
+        )
+    if a._data.dtype.kind in "iu":
+        if args and args[0] != 0:
+            raise NotImplementedError(
+                f"{name}(): decimals is not implemented for integer tensors ({a.dtype}); "
+                "convert first, e.g. x.float()"
+            )
+        return Tensor._make(a._data.copy())
+    return function.apply(a, *args)
 
 
 def matmul(a: Tensor, b: Any, matrices_only: bool = False) -> Tensor:
@@ -170,7 +371,7 @@ def invert(a: Tensor) -> Tensor:
     """
     if a._data.dtype.kind not in "biu":
         raise TypeError(f"~ (bitwise not) needs a bool or integer tensor, got {a.dtype}")
-    return Tensor._make(np.invert(a._data))
+    return Tensor._make(np.asarray(np.invert(a._data)))  # a 0-d result stays an array
 
 
 def compare(

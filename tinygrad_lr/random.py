@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import devices, dtypes
 from .arguments import parse_shape, uniform_range
 from .dtypes import DType
 from .tensor import Tensor
@@ -30,7 +30,8 @@ class Generator:
     True
     """
 
-    def __init__(self, device: str = "cpu") -> None:
+    def __init__(self, device: str | devices.device = "cpu") -> None:
+        devices.require_cpu(device, "Generator")
         self.seed()
 
     def manual_seed(self, seed: int) -> Generator:
@@ -124,7 +125,11 @@ def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 def randn(
-    *size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False
+    *size: Any,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Any:
     """Samples of the standard normal N(0, 1).
 
@@ -134,6 +139,7 @@ def randn(
     >>> tg.randn(2, 3).shape
     tinygrad_lr.Size([2, 3])
     """
+    devices.require_cpu(device, "randn")
     dtype = _float_dtype(dtype, "randn")
     sample_dtype = np.float64 if dtype is dtypes.float64 else np.float32
     array = _rng(generator).standard_normal(_shape(size), dtype=sample_dtype)
@@ -141,7 +147,11 @@ def randn(
 
 
 def rand(
-    *size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False
+    *size: Any,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Any:
     """Samples of the uniform distribution on [0, 1).
 
@@ -151,6 +161,7 @@ def rand(
     >>> bool(((tg.rand(100) >= 0) & (tg.rand(100) < 1)).all())
     True
     """
+    devices.require_cpu(device, "rand")
     dtype = _float_dtype(dtype, "rand")
     sample_dtype = np.float64 if dtype is dtypes.float64 else np.float32
     array = _rng(generator).random(_shape(size), dtype=sample_dtype)
@@ -164,6 +175,7 @@ def normal(
     *,
     generator: Generator | None = None,
     dtype: Any = None,
+    device: str | devices.device | None = None,
     requires_grad: bool = False,
 ) -> Any:
     """Samples of N(mean, std²); ``mean`` and ``std`` are numbers (with ``size``) or tensors.
@@ -174,6 +186,7 @@ def normal(
     >>> tg.normal(0, 0.01, size=(2, 1)).shape
     tinygrad_lr.Size([2, 1])
     """
+    devices.require_cpu(device, "normal")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         mean_array = mean._data if isinstance(mean, Tensor) else np.asarray(mean)
         std_array = std._data if isinstance(std, Tensor) else np.asarray(std)
@@ -227,6 +240,7 @@ def randint(
     size: Any = None,
     generator: Generator | None = None,
     dtype: Any = None,
+    device: str | devices.device | None = None,
     requires_grad: bool = False,
 ) -> Any:
     """Random integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
@@ -237,6 +251,7 @@ def randint(
     >>> tg.randint(0, 10, (3,)).dtype
     tinygrad_lr.int64
     """
+    devices.require_cpu(device, "randint")
     if size is None and args and isinstance(args[-1], (tuple, list)):
         args, size = args[:-1], args[-1]
     if len(args) == 1:
@@ -257,7 +272,12 @@ def randint(
 
 
 def randperm(
-    n: int, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False
+    n: int,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: str | devices.device | None = None,
+    requires_grad: bool = False,
 ) -> Any:
     """A random permutation of 0 .. n-1 (int64).
 
@@ -267,6 +287,7 @@ def randperm(
     >>> sorted(tg.randperm(4).tolist())
     [0, 1, 2, 3]
     """
+    devices.require_cpu(device, "randperm")
     dtype = dtypes.to_dtype(dtype) or dtypes.int64
     if n < 0:
         raise RuntimeError(f"randperm: n must be non-negative, got {n}")

@@ -14,6 +14,14 @@ manifest ``{"type": "dict", "items": [["weight", {"type": "tensor", "array": "t0
 
 ``save`` writes to a temporary file in the target's directory and renames it over the target
 (``os.replace``, atomic), so a crash mid-save leaves the previous checkpoint intact.
+
+A path ending in ``.safetensors`` (or a file object opened on one) is the exception: there
+``save`` and ``load`` use the `safetensors <https://huggingface.co/docs/safetensors>`_ format,
+the safe weights format of the PyTorch ecosystem (a JSON header and the raw bytes of each
+tensor, no code either), through the ``safetensors`` package's NumPy API
+(``pip install "tinygrad_lr[safetensors]"``). It holds a flat dict of named tensors, a state
+dict, and PyTorch reads it with ``safetensors.torch.load_file``: a model trained here moves
+to PyTorch, and back, in one file. Unsupported dtypes (bfloat16, ...) are refused by name.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import secrets
 import zipfile
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -112,8 +121,61 @@ def _name_of(f: FileLike) -> str:
     return str(getattr(f, "name", repr(f)))
 
 
+_SAFETENSORS_SUFFIX = ".safetensors"
+
+
+def _is_safetensors_path(f: FileLike) -> bool:
+    """Whether ``f`` names a .safetensors file: a path, or a file object opened on one."""
+    name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", None)
+    return isinstance(name, str) and name.endswith(_SAFETENSORS_SUFFIX)
+
+
+def _safetensors_numpy() -> Any:
+    """The ``safetensors.numpy`` module, or an ImportError that says how to install it."""
+    try:
+        import safetensors.numpy
+    except ImportError:
+        raise ImportError(
+            "saving or loading a .safetensors file needs the safetensors package: "
+            'pip install "tinygrad_lr[safetensors]" (or pip install safetensors); '
+            "any other file name is saved as a .npz checkpoint, which needs nothing more"
+        ) from None
+    return safetensors.numpy
+
+
+def _safetensors_arrays(obj: Any, path: str) -> dict[str, np.ndarray]:
+    """The arrays of a flat ``{name: tensor}`` dict, what a .safetensors file holds."""
+    if not isinstance(obj, dict):
+        raise TypeError(
+            f"cannot save a {type(obj).__name__} to {path}: a .safetensors file holds a flat "
+            "dict of str names to tensors, such as model.state_dict(); save other objects to "
+            "a file with another suffix (a .npz checkpoint)"
+        )
+    arrays = {}
+    for key, value in obj.items():
+        if not isinstance(key, str):
+            raise TypeError(
+                f"cannot save to {path}: key {key!r} is a {type(key).__name__}; the names in "
+                "a .safetensors file are str"
+            )
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"cannot save obj[{key!r}] to {path}: it is a {type(value).__name__}, and a "
+                ".safetensors file holds only tensors (a flat dict of them); save nested or "
+                "non-tensor values, such as an optimizer's state_dict(), to a .npz checkpoint"
+            )
+        dtypes.from_numpy_dtype(value._data.dtype)  # a supported dtype, or a TypeError
+        # np.require keeps a 0-d array 0-d (np.ascontiguousarray would make it 1-d).
+        arrays[key] = np.require(value._data, requirements="C")
+    return arrays
+
+
 def save(obj: Any, f: FileLike) -> None:
     """Save tensors, state dicts and nested containers of them to a file (``.npz``, no pickle).
+
+    A path ending in ``.safetensors`` (or a file opened on one) is written in the safetensors
+    format instead, which PyTorch reads with ``safetensors.torch.load_file``; it holds a flat
+    dict of tensors.
 
     Parameters
     ----------
@@ -127,7 +189,10 @@ def save(obj: Any, f: FileLike) -> None:
     Raises
     ------
     TypeError
-        For an object that cannot be stored without pickle, naming where it is in ``obj``.
+        For an object that cannot be stored without pickle, naming where it is in ``obj``;
+        for a .safetensors path, for anything but a flat dict of str names to tensors.
+    ImportError
+        For a .safetensors path when the safetensors package is not installed.
 
     Examples
     --------
@@ -139,7 +204,22 @@ def save(obj: Any, f: FileLike) -> None:
     >>> tg.save(model.state_dict(), path)
     >>> model.load_state_dict(tg.load(path))
     <All keys matched successfully>
+
+    With the safetensors extra installed, the same for PyTorch (tests/test_safetensors.py):
+
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.safetensors")
+    >>> tg.save(model.state_dict(), path)  # doctest: +SKIP
+    >>> model.load_state_dict(tg.load(path))  # doctest: +SKIP
+    <All keys matched successfully>
     """
+    if _is_safetensors_path(f):
+        name = _name_of(f)
+        data = _safetensors_numpy().save(_safetensors_arrays(obj, name))
+        if isinstance(f, (str, os.PathLike)):
+            _write_atomically(os.fspath(f), lambda file: file.write(data))
+        else:
+            f.write(data)
+        return
     encoder = _Encoder()
     manifest = {"format": FORMAT, "version": VERSION, "root": encoder.encode(obj, "obj")}
     text = json.dumps(manifest, allow_nan=False).encode("utf-8")
@@ -149,7 +229,11 @@ def save(obj: Any, f: FileLike) -> None:
             raise TypeError(f"save expects a path or a binary file object, got {type(f).__name__}")
         np.savez(f, **arrays)
         return
-    path = os.fspath(f)
+    _write_atomically(os.fspath(f), lambda file: np.savez(file, **arrays))
+
+
+def _write_atomically(path: str, write: Callable[[BinaryIO], Any]) -> None:
+    """Write a file through ``write`` to a temporary file, then rename it over ``path``."""
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         example = os.path.join(path, "model.pt")
@@ -165,7 +249,7 @@ def save(obj: Any, f: FileLike) -> None:
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as file:
-            np.savez(file, **arrays)
+            write(file)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -278,6 +362,9 @@ def _refuse_foreign(head: bytes, name: str) -> None:
 def load(f: FileLike, map_location: Any = None, weights_only: bool | None = None) -> Any:
     """Load an object saved by :func:`save`; never runs code from the file.
 
+    A path ending in ``.safetensors`` (or a file opened on one) is read as a safetensors file
+    (written here or by PyTorch's ``safetensors.torch.save_file``): a dict of tensors.
+
     Parameters
     ----------
     f : str, os.PathLike or binary file object
@@ -299,7 +386,10 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool | None = None
         If the file does not exist.
     RuntimeError
         If the file is not a tinygrad_lr checkpoint (a pickle, a torch.save file, a truncated
-        or damaged archive...), naming the file and the reason.
+        or damaged archive...), naming the file and the reason; or, for a .safetensors path,
+        not a valid safetensors file.
+    ImportError
+        For a .safetensors path when the safetensors package is not installed.
 
     Examples
     --------
@@ -323,10 +413,56 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool | None = None
         if os.path.isdir(f):
             raise IsADirectoryError(f"{name} is a directory, not a checkpoint file")
         with open(f, "rb") as file:
+            if _is_safetensors_path(f):
+                return _load_safetensors(file.read(), name)
             return _load_from(file, name)
     if not hasattr(f, "read"):
         raise TypeError(f"load expects a path or a binary file object, got {type(f).__name__}")
+    if _is_safetensors_path(f):
+        return _load_safetensors(f.read(), name)
     return _load_from(f, name)
+
+
+# The safetensors dtype names of tinygrad_lr's dtypes.
+_SAFETENSORS_DTYPES = {"BOOL", "U8", "I8", "I16", "I32", "I64", "F16", "F32", "F64"}
+
+
+def _safetensors_header(data: bytes) -> dict[str, Any]:
+    """The JSON header of safetensors bytes (8-byte little-endian size, then JSON); {} if none."""
+    size = int.from_bytes(data[:8], "little") if len(data) >= 8 else 0
+    try:
+        header = json.loads(data[8 : 8 + size])
+    except ValueError:
+        return {}
+    return header if isinstance(header, dict) else {}
+
+
+def _load_safetensors(data: bytes, name: str) -> dict[str, Tensor]:
+    """The tensors of a .safetensors file's bytes, by name, each with its own (writable) memory."""
+    reader = _safetensors_numpy()
+    for key, entry in _safetensors_header(data).items():
+        kind = entry.get("dtype") if isinstance(entry, dict) and key != "__metadata__" else None
+        if isinstance(kind, str) and kind not in _SAFETENSORS_DTYPES:
+            raise RuntimeError(
+                f"{name}: tensor {key!r} has dtype {kind}, which tinygrad_lr does not support; "
+                "convert it in PyTorch before saving (e.g. tensor.float())"
+            )
+    try:
+        arrays = reader.load(data)
+    except Exception as error:  # safetensors raises its own SafetensorError, an Exception
+        raise RuntimeError(
+            f"{name} is not a valid safetensors file ({error}); a file written by "
+            "tinygrad_lr.save or safetensors' save_file was expected"
+        ) from None
+    tensors = {}
+    for key, array in arrays.items():
+        if array.dtype not in dtypes._BY_NUMPY:
+            raise RuntimeError(
+                f"{name}: tensor {key!r} has dtype {array.dtype}, which tinygrad_lr does not "
+                "support; convert it in PyTorch first (e.g. tensor.float())"
+            )
+        tensors[key] = Tensor._make(np.array(array, copy=True))
+    return tensors
 
 
 def _load_from(file: BinaryIO, name: str) -> Any:

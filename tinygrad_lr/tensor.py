@@ -45,8 +45,20 @@ class Tensor:
     # returns a tensor that keeps the graph, instead of a plain array.
     __array_priority__ = 1000
 
-    def __init__(self, data: Any, requires_grad: bool = False) -> None:
-        self._data = arguments.legacy_data(data)
+    def __init__(self, *data: Any, requires_grad: bool = False) -> None:
+        # torch's legacy constructor: Tensor(2, 3) is a float32 (2, 3) tensor (zeros here; torch's
+        # are uninitialised), Tensor() has shape (0,), Tensor([1, 2]) is float32 data.
+        if all(type(size) is int for size in data):
+            if any(size < 0 for size in data):
+                raise RuntimeError(f"Trying to create tensor with negative dimension: {data}")
+            self._data = np.zeros(data if data else (0,), np.float32)
+        elif len(data) == 1:
+            self._data = arguments.legacy_data(data[0])
+        else:
+            raise TypeError(
+                "Tensor() takes one data argument or integer sizes, e.g. Tensor([1, 2]) or "
+                "Tensor(2, 3)"
+            )
         self._grad = self.grad_fn = self._base = self._backward_hooks = None
         self._requires_grad, self._version_counter = False, [0]
         self.requires_grad_(requires_grad)
@@ -118,9 +130,14 @@ class Tensor:
         return dtypes.from_numpy_dtype(self._data.dtype)
 
     @property
-    def device(self) -> str:
-        """Always ``"cpu"``: NumPy computes on the CPU."""
-        return "cpu"
+    def device(self) -> devices.device:
+        """Where the tensor lives: always ``device(type='cpu')``, since NumPy computes there."""
+        return devices.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: tensors live on the CPU (see :mod:`tinygrad_lr.cuda`)."""
+        return False
 
     @property
     def T(self) -> Tensor:
@@ -195,9 +212,9 @@ class Tensor:
 
     # ------------------------------------------------------------------ conversion
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Convert to a dtype (``x.to(tinygrad_lr.float64)``); ``"cpu"`` is accepted as a no-op."""
-        dtype = arguments.parse_to_arguments(args, kwargs)
-        return self._cast(dtype) if dtype is not None else self
+        """Convert to a dtype and/or the CPU: ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``;
+        self when nothing changes; other devices raise."""
+        return devices.to(self, *arguments.parse_to_arguments(args, kwargs, "to"))
 
     def _cast(self, dtype: DType) -> Tensor:
         return promotion.cast(self, dtype)
@@ -229,6 +246,10 @@ class Tensor:
     def cpu(self) -> Tensor:
         """Return self: tensors always live on the CPU."""
         return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """Refused with a RuntimeError: there is no GPU here (tinygrad_lr runs on NumPy)."""
+        return devices.refuse_cuda("cuda", device)
 
     def numpy(self) -> np.ndarray:
         """The NumPy array behind the tensor (shares memory); refused while it requires grad."""
@@ -323,12 +344,15 @@ class Tensor:
     def __pos__(self) -> Tensor:
         return self
 
-    def pow(self, exponent: float) -> Tensor:
-        """self ** exponent, for a number exponent."""
+    def pow(self, exponent: Tensor | float) -> Tensor:
+        """self ** exponent, for a tensor or number exponent (gradients to both)."""
         return promotion.power(self, exponent)
 
     def __pow__(self, exponent: Any) -> Tensor:
         return promotion.power(self, exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return promotion.power(self, base, reflected=True)
 
     def square(self) -> Tensor:
         """self ** 2."""
@@ -429,7 +453,9 @@ class Tensor:
         return _ops.Tanh.apply(self._floating())
 
     def sign(self) -> Tensor:
-        """-1, 0 or 1 by the sign of each element (gradient 0)."""
+        """-1, 0 or 1 by the sign of each element (gradient 0); a bool tensor is its own sign."""
+        if self._data.dtype == np.bool_:
+            return Tensor._make(self._data.copy())
         return _ops.Sign.apply(self)
 
     def abs(self) -> Tensor:
@@ -442,6 +468,84 @@ class Tensor:
     def relu(self) -> Tensor:
         """max(x, 0), elementwise."""
         return _ops.ReLU.apply(self)
+
+    def sin(self) -> Tensor:
+        """Sine, elementwise."""
+        return _ops.Sin.apply(self._floating())
+
+    def cos(self) -> Tensor:
+        """Cosine, elementwise."""
+        return _ops.Cos.apply(self._floating())
+
+    def tan(self) -> Tensor:
+        """Tangent, elementwise."""
+        return _ops.Tan.apply(self._floating())
+
+    def expm1(self) -> Tensor:
+        """eˣ - 1, elementwise, exact for small x."""
+        return _ops.Expm1.apply(self._floating())
+
+    def log1p(self) -> Tensor:
+        """ln(1 + x), elementwise, exact for small x."""
+        return _ops.Log1p.apply(self._floating())
+
+    def log2(self) -> Tensor:
+        """Base-2 logarithm, elementwise."""
+        return _ops.Log2.apply(self._floating())
+
+    def log10(self) -> Tensor:
+        """Base-10 logarithm, elementwise."""
+        return _ops.Log10.apply(self._floating())
+
+    def rsqrt(self) -> Tensor:
+        """1 / √x, elementwise."""
+        return _ops.Rsqrt.apply(self._floating())
+
+    def reciprocal(self) -> Tensor:
+        """1 / x, elementwise (integers give float32)."""
+        return _ops.Reciprocal.apply(self._floating())
+
+    def erf(self) -> Tensor:
+        """The error function, elementwise."""
+        return _ops.Erf.apply(self._floating())
+
+    def floor(self) -> Tensor:
+        """The largest whole number <= x, elementwise (gradient 0)."""
+        return promotion.rounding(_ops.Floor, self)
+
+    def ceil(self) -> Tensor:
+        """The smallest whole number >= x, elementwise (gradient 0)."""
+        return promotion.rounding(_ops.Ceil, self)
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        """x rounded to ``decimals`` places, halves to even (gradient 0)."""
+        return promotion.rounding(_ops.Round, self, decimals)
+
+    def clamp(self, min: Tensor | float | None = None, max: Tensor | float | None = None) -> Tensor:
+        """x limited to [min, max]; each bound a number, a tensor or None."""
+        return promotion.clamp(self, min, max)
+
+    def clamp_(self, min: Tensor | float | None = None, max: Any = None) -> Tensor:
+        """clamp, in place."""
+        return promotion.clamp_(self, min, max)
+
+    clip, clip_ = clamp, clamp_  # torch's aliases
+
+    def maximum(self, other: Tensor) -> Tensor:
+        """The larger of each pair of elements (a tie shares the gradient)."""
+        return promotion.maximum(self, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        """The smaller of each pair of elements (a tie shares the gradient)."""
+        return promotion.maximum(self, other, smaller=True)
+
+    def where(self, condition: Tensor, other: Tensor | float) -> Tensor:
+        """self where ``condition`` is True, else ``other``: torch.where(condition, self, other)."""
+        return promotion.where(condition, self, other)
+
+    def lerp(self, end: Tensor, weight: Tensor | float) -> Tensor:
+        """self + weight * (end - self)."""
+        return promotion.lerp(self, end, weight)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
@@ -513,6 +617,67 @@ class Tensor:
     def t(self) -> Tensor:
         """Transpose a matrix (a tensor of at most 2 dimensions)."""
         return self.transpose(0, 1) if arguments.matrix_ndim(self) == 2 else self
+
+    # Each of these is the function of the same name in tinygrad_lr.functions.
+    def expand_as(self, other: Tensor) -> Tensor:
+        """Expand to ``other``'s shape."""
+        return self.expand(arguments.check_tensor(other, "expand_as").shape)
+
+    def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
+        """Tile ``sizes[i]`` times along dimension i (extra sizes add leading dimensions)."""
+        return _functions.repeat(self, *sizes)
+
+    def flip(self, *dims: int | Sequence[int]) -> Tensor:
+        """Reverse the order of the elements along ``dims``."""
+        return _functions.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces of ``split_size`` along ``dim``, or of the sizes listed."""
+        return _functions.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """At most ``chunks`` equal pieces along ``dim``."""
+        return _functions.chunk(self, chunks, dim)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """Elements ``start`` to ``start + length`` along ``dim``."""
+        return _functions.narrow(self, dim, start, length)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        """``out[..., i, ...] = self[..., index[..., i, ...], ...]`` along ``dim``."""
+        return _functions.gather(self, dim, index)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        """The entries ``index`` along ``dim``."""
+        return _functions.index_select(self, dim, index)
+
+    def masked_fill(self, mask: Tensor, value: Tensor | float) -> Tensor:
+        """``value`` where ``mask`` is True."""
+        return _functions.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: Tensor, value: Tensor | float) -> Tensor:
+        """masked_fill, in place."""
+        return self.copy_(_functions.masked_fill(self, mask, value))
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """Zero the elements above diagonal ``diagonal``."""
+        return _functions.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """Zero the elements below diagonal ``diagonal``."""
+        return _functions.triu(self, diagonal)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A vector on a matrix's diagonal, or a matrix's diagonal."""
+        return _functions.diag(self, diagonal)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """``out[i, j] = self[i] * vec2[j]``."""
+        return _functions.outer(self, vec2)
+
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """Move dimensions ``source`` to ``destination``."""
+        return _functions.movedim(self, source, destination)
 
     def __getitem__(self, key: Any) -> Tensor:
         key = indexing.numpy_key(key)
@@ -591,7 +756,8 @@ class Tensor:
 # The one import cycle of the core, closed here: the ops (through Function.apply), the engine,
 # the argument checks, promotion, in-place changes and the random samplers all work on Tensors,
 # and Tensor's methods call them. Imported last, they find Tensor defined.
-from . import arguments, inplace, promotion  # noqa: E402
+from . import arguments, devices, inplace, promotion  # noqa: E402
+from . import functions as _functions  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import random as _random  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402

@@ -14,15 +14,29 @@ Examples
 tinygrad_lr.Size([])
 """
 
-from . import functional, init
-from .activation import ReLU, Sigmoid, Tanh
+from . import functional, init, utils
+from .activation import (
+    ELU,
+    GELU,
+    Dropout,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softplus,
+    Tanh,
+    Unflatten,
+)  # fmt: skip
 from .container import Sequential
 from .linear import Linear
-from .loss import L1Loss, MSELoss
+from .loss import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from .module import Module
 from .parameter import Parameter
 
 __all__ = [
     "L1Loss", "Linear", "MSELoss", "Module", "Parameter", "ReLU", "Sequential", "Sigmoid",
     "Tanh", "functional", "init",
+    "Dropout", "ELU", "Flatten", "GELU", "HuberLoss", "Identity", "LeakyReLU", "SmoothL1Loss",
+    "Softplus", "Unflatten", "utils",
 ]  # fmt: skip

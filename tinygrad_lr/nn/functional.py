@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from .. import dtypes
+from .. import inplace as _inplace
 from .. import ops as _ops
 from ..tensor import Tensor
 
@@ -139,8 +141,25 @@ def _check_linear(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> None:
         )
 
 
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0), elementwise.
+# ------------------------------------------------------------------ activation functions
+# Each is one op of tinygrad_lr.ops.unary. ``inplace=True`` is supported, as torch: the result is
+# written into ``input`` (through tinygrad_lr.inplace, so versions and the graph stay right).
+
+
+def _activation(input: Tensor, name: str, inplace: bool, compute: Any) -> Tensor:
+    """``compute(input)``, or written into ``input`` when ``inplace``; floating inputs only."""
+    _check_tensor(input, name, "input")
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"{name}(): not implemented for {input.dtype} tensors; convert first, e.g. x.float()"
+        )
+    if type(inplace) is not bool:
+        raise TypeError(f"{name}(): argument 'inplace' must be bool, not {type(inplace).__name__}")
+    return _inplace.change(input, f"{name}_", compute, None) if inplace else compute(input)
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0), elementwise (integer tensors too, as torch).
 
     Examples
     --------
@@ -150,7 +169,90 @@ def relu(input: Tensor) -> Tensor:
     tensor([0., 2.])
     """
     _check_tensor(input, "relu", "input")
-    return input.relu()
+    if input._data.dtype.kind in "iu" and not inplace:
+        return input.relu()
+    return _activation(input, "relu", inplace, Tensor.relu)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else ``negative_slope * x``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.leaky_relu(tg.tensor([-2.0, 3.0]), negative_slope=0.1)
+    tensor([-0.2000,  3.0000])
+    """
+    slope = _number(negative_slope, "leaky_relu", "negative_slope")
+    return _activation(input, "leaky_relu", inplace, lambda x: _ops.LeakyReLU.apply(x, slope))
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else ``alpha * (eˣ - 1)``.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.elu(tg.tensor([-1.0, 2.0]))
+    tensor([-0.6321,  2.0000])
+    """
+    alpha = _number(alpha, "elu", "alpha")
+    return _activation(input, "elu", inplace, lambda x: _ops.ELU.apply(x, alpha))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x), Φ the standard normal CDF (exact, with erf); ``approximate="tanh"``: torch's
+    tanh approximation.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.gelu(tg.tensor([-1.0, 1.0])), F.gelu(tg.tensor([1.0]), approximate="tanh")
+    (tensor([-0.1587,  0.8413]), tensor([0.8412]))
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate!r}")
+    return _activation(input, "gelu", False, lambda x: _ops.GELU.apply(x, approximate))
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """ln(1 + e^(βx)) / β, and x itself where βx > threshold (where the two agree).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.softplus(tg.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.0000])
+    """
+    beta = _number(beta, "softplus", "beta")
+    threshold = _number(threshold, "softplus", "threshold")
+    return _activation(input, "softplus", False, lambda x: _ops.Softplus.apply(x, beta, threshold))
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """ln(1 / (1 + e⁻ˣ)), computed without overflow for large |x|.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.logsigmoid(tg.tensor([0.0, -1000.0]))
+    tensor([-6.9315e-01, -1.0000e+03])
+    """
+    return _activation(input, "logsigmoid", False, _ops.LogSigmoid.apply)
+
+
+def _number(value: Any, function: str, argument: str) -> float:
+    """A number argument of an activation (TypeError, as torch, for anything else)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"{function}(): argument '{argument}' must be a number, not {type(value).__name__}"
+        )
+    return float(value)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -287,4 +389,83 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     return _l1_loss(input, target, reduction, stacklevel=2)
 
 
+def _elementwise_loss(
+    op: Any, name: str, input: Tensor, target: Tensor, parameter: float, reduction: str
+) -> Tensor:
+    """Shared by ``huber_loss`` and ``smooth_l1_loss``: checks, one floating dtype, the op."""
+    _check_loss_arguments(name, input, target, reduction, 3)
+    if input._data.dtype != target._data.dtype:
+        dtype = dtypes.result_type(input, target)
+        input, target = input.to(dtype), target.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"{name}(): not implemented for {input.dtype} tensors; convert them, e.g. "
+            "input.float() and target.float()"
+        )
+    return op.apply(input, target, float(parameter), reduction)
+
+
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0
+) -> Tensor:
+    """Huber loss: ½ d² where |d| < delta, else delta (|d| - ½ delta), d = input - target.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.huber_loss(tg.tensor([0.5, 3.0]), tg.zeros(2), reduction="none")
+    tensor([0.1250, 2.5000])
+    """
+    if not delta > 0:
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta ({delta})")
+    return _elementwise_loss(_ops.HuberLoss, "huber_loss", input, target, delta, reduction)
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """Smooth L1: ½ d² / beta where |d| < beta, else |d| - ½ beta, d = input - target.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.smooth_l1_loss(tg.tensor([0.5, 3.0]), tg.zeros(2), reduction="sum")
+    tensor(2.6250)
+    """
+    if beta < 0:
+        raise RuntimeError(f"smooth_l1_loss does not support negative values for beta ({beta})")
+    if beta == 0:  # torch: plain L1
+        return _l1_loss(input, target, reduction, stacklevel=2)
+    return _elementwise_loss(_ops.SmoothL1Loss, "smooth_l1_loss", input, target, beta, reduction)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (training).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> import tinygrad_lr.nn.functional as F
+    >>> F.dropout(tg.ones(3), p=0.5, training=False)
+    tensor([1., 1., 1.])
+    """
+    _check_tensor(input, "dropout", "input")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if inplace:
+        raise NotImplementedError("dropout(inplace=True) is not supported; use inplace=False")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    from .. import random as _random
+
+    keep = (_random.rand(*input.shape) >= p).to(input.dtype)
+    return input * keep * (1.0 / (1.0 - p))
+
+
 __all__ = ["l1_loss", "linear", "mse_loss", "relu", "sigmoid", "tanh"]
+__all__ += ["elu", "gelu", "leaky_relu", "logsigmoid", "softplus"]  # activation functions
+__all__ += ["dropout", "huber_loss", "smooth_l1_loss"]

@@ -6,6 +6,8 @@ import math
 
 from .. import dtypes
 from ..creation import empty
+from ..devices import device as device_type
+from ..devices import require_cpu
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -53,17 +55,14 @@ class Linear(Module):
         in_features: int,
         out_features: int,
         bias: bool = True,
-        device: str | None = None,
+        device: str | device_type | None = None,
         dtype: dtypes.DType | None = None,
     ) -> None:
         super().__init__()
         for name, size in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(size, bool) or not isinstance(size, int) or size < 0:
                 raise ValueError(f"Linear: {name} must be a non-negative int, got {size!r}")
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise RuntimeError(
-                f"device {device!r} is not available: tinygrad_lr computes with NumPy on the CPU"
-            )
+        require_cpu(device, "Linear")
         dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
         if not dtype.is_floating_point:
             raise TypeError(f"Linear: dtype must be a floating-point dtype, got {dtype}")

@@ -48,3 +48,43 @@ class L1Loss(_Loss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         """The loss of ``input`` against ``target``."""
         return F._l1_loss(input, target, self.reduction, stacklevel=3)
+
+
+class HuberLoss(_Loss):
+    """Huber loss; see :func:`functional.huber_loss`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> from tinygrad_lr import nn
+    >>> nn.HuberLoss(reduction="sum")(tg.tensor([0.5, 3.0]), tg.zeros(2))
+    tensor(2.6250)
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of ``input`` against ``target``."""
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss; see :func:`functional.smooth_l1_loss`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> from tinygrad_lr import nn
+    >>> nn.SmoothL1Loss(reduction="sum")(tg.tensor([0.5, 3.0]), tg.zeros(2))
+    tensor(2.6250)
+    """
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of ``input`` against ``target``."""
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)

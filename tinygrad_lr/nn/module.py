@@ -17,6 +17,7 @@ from typing import Any
 from .. import dtypes
 from ..arguments import parse_to_arguments
 from ..autograd.engine import clear_grads
+from ..devices import refuse_cuda
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -489,7 +490,9 @@ class Module:
         >>> nn.Linear(1, 1).to("cpu", dtype=tg.float64).weight.dtype
         tinygrad_lr.float64
         """
-        dtype = parse_to_arguments(args, kwargs)
+        dtype, copy, _ = parse_to_arguments(args, kwargs, "Module.to")
+        if copy or "copy" in kwargs:
+            raise RuntimeError(".to() does not accept copy argument; copy.deepcopy(model) copies")
         if dtype is None:
             return self
         if not dtype.is_floating_point:
@@ -497,6 +500,19 @@ class Module:
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
             )
         return self._convert_floating(dtype)
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused with a RuntimeError: there is no GPU here (tinygrad_lr runs on NumPy).
+
+        Examples
+        --------
+        >>> from tinygrad_lr import nn
+        >>> nn.Linear(1, 1).cuda()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        RuntimeError: Module.cuda(): device 'cuda' is not available: ...NumPy...
+        """
+        return refuse_cuda("Module.cuda", device)
 
     def cpu(self) -> Module:
         """Return the module itself: tensors always live on the CPU.

@@ -9,12 +9,57 @@ with Tensor operations, so that it can be recorded and differentiated again. Eac
 are in its module's docstring.
 """
 
-from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
+from .arithmetic import Add, Clamp, Div, Lerp, Maximum, Minimum, Mul, Neg, Pow, Sub, Where
 from .linalg import Linear, MatMul
-from .loss import MseLoss
+from .loss import HuberLoss, MseLoss, SmoothL1Loss
 from .reduce import Mean, Sum, SumToSize
-from .shape import Cast, Cat, Clone, Copy, Expand, Index, Reshape, Stack, Transpose
-from .unary import Abs, Exp, Log, ReLU, Sigmoid, Sign, Sqrt, Tanh
+from .shape import (
+    Cast,
+    Cat,
+    Clone,
+    Copy,
+    Einsum,
+    Expand,
+    Flip,
+    Gather,
+    Index,
+    MaskedFill,
+    Repeat,
+    Reshape,
+    ScatterAdd,
+    Stack,
+    Transpose,
+    Tril,
+    Triu,
+)
+from .unary import (
+    ELU,
+    GELU,
+    Abs,
+    Ceil,
+    Cos,
+    Erf,
+    Exp,
+    Expm1,
+    Floor,
+    LeakyReLU,
+    Log,
+    Log1p,
+    Log2,
+    Log10,
+    LogSigmoid,
+    Reciprocal,
+    ReLU,
+    Round,
+    Rsqrt,
+    Sigmoid,
+    Sign,
+    Sin,
+    Softplus,
+    Sqrt,
+    Tan,
+    Tanh,
+)
 from .views import CopySlices, IndexPut, View
 
 __all__ = [
@@ -22,4 +67,12 @@ __all__ = [
     "IndexPut", "Linear", "Log", "MatMul", "Mean", "MseLoss", "Mul", "Neg", "Pow", "ReLU",
     "Reshape", "Sigmoid", "Sign", "Sqrt", "Stack", "Sub", "Sum", "SumToSize", "Tanh", "Transpose",
     "View",
+    # shape ops (issue 13)
+    "Einsum", "Flip", "Gather", "MaskedFill", "Repeat", "ScatterAdd", "Tril", "Triu",
+    # elementwise ops (issue 13)
+    "Ceil", "Clamp", "Cos", "ELU", "Erf", "Expm1", "Floor", "GELU", "LeakyReLU", "Lerp", "Log10",
+    "Log1p", "Log2", "LogSigmoid", "Maximum", "Minimum", "Reciprocal", "Round", "Rsqrt", "Sin",
+    "Softplus", "Tan", "Where",
+    # losses (issue 13, nn)
+    "HuberLoss", "SmoothL1Loss",
 ]  # fmt: skip

@@ -1,4 +1,5 @@
-"""Losses as single operations, as torch computes ``F.mse_loss``.
+"""Losses as single operations, as torch computes ``F.mse_loss``, ``F.huber_loss`` and
+``F.smooth_l1_loss``.
 
 Written with tensor operations, ``((x - y) ** 2).mean()`` records three nodes and, in backward,
 builds the gradient of the square and then of the subtraction. As one op the gradient is one
@@ -13,6 +14,18 @@ Examples
 >>> MseLoss.apply(x, y, "mean").backward()  # F.mse_loss(x, y): dx = 2 (x - y) / 2
 >>> x.grad
 tensor([0., 2.])
+
+Huber and smooth L1 are quadratic near 0 and linear beyond δ (β): the gradient of each element
+is the error clamped to ±δ (for smooth L1, the error over β clamped to ±1).
+
+>>> x = tg.tensor([0.5, 3.0], requires_grad=True)
+>>> HuberLoss.apply(x, tg.zeros(2), 1.0, "sum").backward()  # F.huber_loss(x, 0, "sum")
+>>> x.grad
+tensor([0.5000, 1.0000])
+>>> x = tg.tensor([0.5, 3.0], requires_grad=True)
+>>> SmoothL1Loss.apply(x, tg.zeros(2), 2.0, "sum").backward()  # beta=2: dx = clamp(x / 2, ±1)
+>>> x.grad
+tensor([0.2500, 1.0000])
 """
 
 from __future__ import annotations
@@ -51,3 +64,51 @@ class MseLoss(Function):
         # 2/N as a number, as in torch (N itself can overflow float16); an empty mean's is nan.
         dx = diff * (g * (2 / count if count else math.nan))
         return dx, (-dx if ctx.needs_input_grad[1] else None), None
+
+
+class HuberLoss(Function):
+    """out = ½ d² if |d| < δ else δ (|d| - ½ δ), d = x - y;  dx = clamp(d, -δ, δ) g / N."""
+
+    @staticmethod
+    def forward(ctx, x, y, delta, reduction):
+        ctx.save_for_backward(x, y)
+        ctx.delta, ctx.reduction = delta, reduction
+        diff = x - y
+        size = np.abs(diff)
+        losses = np.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+        losses = losses.astype(diff.dtype, copy=False)
+        return losses if reduction == "none" else _reduce(losses, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        dx = (x - y).clamp(-ctx.delta, ctx.delta) * _scaled(g, x, y, ctx.reduction)
+        return dx, (-dx if ctx.needs_input_grad[1] else None), None, None
+
+
+class SmoothL1Loss(Function):
+    """out = ½ d² / β if |d| < β else |d| - ½ β, d = x - y;  dx = clamp(d / β, -1, 1) g / N."""
+
+    @staticmethod
+    def forward(ctx, x, y, beta, reduction):
+        ctx.save_for_backward(x, y)
+        ctx.beta, ctx.reduction = beta, reduction
+        diff = x - y
+        size = np.abs(diff)
+        losses = np.where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta)
+        losses = losses.astype(diff.dtype, copy=False)
+        return losses if reduction == "none" else _reduce(losses, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        dx = ((x - y) / ctx.beta).clamp(-1, 1) * _scaled(g, x, y, ctx.reduction)
+        return dx, (-dx if ctx.needs_input_grad[1] else None), None, None
+
+
+def _scaled(g, x, y, reduction):
+    """g / N for a mean over the N broadcast elements (nan for none), else g."""
+    if reduction != "mean":
+        return g
+    count = math.prod(np.broadcast_shapes(tuple(x.shape), tuple(y.shape)))
+    return g * (1 / count if count else math.nan)

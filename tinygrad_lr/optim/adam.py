@@ -3,6 +3,7 @@
 For each parameter p with gradient g, at step t (counting from 1), torch's rule exactly:
 
     g ← g + weight_decay · p                  (L2 penalty, if weight_decay ≠ 0)
+    p ← p − lr · weight_decay · p             (instead, with decoupled_weight_decay: AdamW)
     m ← m + (1 − β₁) · (g − m)                (= β₁·m + (1 − β₁)·g, the mean of g)
     v ← β₂ · v + (1 − β₂) · g²                (the mean of g²)
     v̂ ← max(v̂, v)                             (amsgrad only; then v̂ replaces v below)
@@ -20,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from ..creation import tensor, zeros_like
-from .optimizer import Optimizer, ParamsT
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT, check_at_least_zero, check_supported
 
 
 class Adam(Optimizer):
@@ -42,6 +44,12 @@ class Adam(Optimizer):
         Divide by the largest second moment seen so far (AMSGrad).
     maximize : bool
         Maximize the objective instead of minimizing it.
+    decoupled_weight_decay : bool
+        Shrink the parameter by ``lr * weight_decay`` instead of adding the L2 penalty to the
+        gradient (this is :class:`AdamW`).
+    foreach, capturable, differentiable, fused
+        torch's ways of running the step on GPUs or differentiably: only their defaults are
+        accepted (anything else raises NotImplementedError).
 
     Examples
     --------
@@ -64,17 +72,16 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
     ) -> None:
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0.0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        for index, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        options = {"foreach": foreach, "capturable": capturable, "fused": fused}
+        check_supported(type(self).__name__, {**options, "differentiable": differentiable})
+        check_adam_settings(lr, betas, eps, weight_decay)
         defaults = {
             "lr": lr,
             "betas": tuple(betas),
@@ -82,6 +89,7 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
 
@@ -110,8 +118,11 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = zeros_like(param)
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
 
-        grad = self._gradient(param, group)
+        decoupled = group["decoupled_weight_decay"]
+        grad = self._gradient(param, group, l2_penalty=not decoupled)
         state["step"] += 1
+        if decoupled and group["weight_decay"] != 0:
+            param.mul_(1 - group["lr"] * group["weight_decay"])  # AdamW: shrink p itself
         step = state["step"].item()
 
         exp_avg.add_(grad - exp_avg, alpha=1 - beta1)  # torch's exp_avg.lerp_(grad, 1 - beta1)
@@ -124,3 +135,26 @@ class Adam(Optimizer):
             exp_avg_sq = max_exp_avg_sq
         denominator = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(group["eps"])
         param.add_(exp_avg / denominator, alpha=-group["lr"] / bias_correction1)
+
+
+def check_adam_settings(lr: Any, betas: Any, eps: Any, weight_decay: Any) -> None:
+    """Raise torch's ValueError for Adam's and AdamW's settings, in torch's order.
+
+    Examples
+    --------
+    >>> from tinygrad_lr.optim.adam import check_adam_settings
+    >>> check_adam_settings(1e-3, (0.9, 1.0), 1e-8, 0)
+    Traceback (most recent call last):
+        ...
+    ValueError: Invalid beta parameter at index 1: 1.0
+    """
+    check_at_least_zero(learning_rate=lr, epsilon=eps)
+    for index, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
+    check_at_least_zero(weight_decay=weight_decay)
+    if not (
+        all(isinstance(beta, float) for beta in betas)
+        or all(isinstance(beta, Tensor) for beta in betas)
+    ):
+        raise ValueError("betas must be either both floats or both Tensors")

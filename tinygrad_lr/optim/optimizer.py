@@ -105,6 +105,7 @@ class Optimizer:
                     "can't optimize a non-leaf Tensor; optimize the leaf it was computed from, "
                     "or detach it and call requires_grad_() to make a new leaf"
                 )
+        check_supported(type(self).__name__, param_group)
         group = {"params": params, **group}
         for name, default in self.defaults.items():
             group[name] = _as_number(param_group.get(name, default))
@@ -160,6 +161,7 @@ class Optimizer:
         >>> w  # 1 - 0.1 · 2
         tensor([0.8000], requires_grad=True)
         """
+        self._opt_called = True  # read by lr_scheduler's warning about the order of steps
         loss = None
         if closure is not None:
             with enable_grad():
@@ -176,11 +178,11 @@ class Optimizer:
         raise NotImplementedError(f"{type(self).__name__} must implement _update(param, group)")
 
     @staticmethod
-    def _gradient(param: Tensor, group: dict[str, Any]) -> Tensor:
+    def _gradient(param: Tensor, group: dict[str, Any], l2_penalty: bool = True) -> Tensor:
         """The gradient the update follows: negated to maximize, plus weight_decay · param (the
-        L2 penalty's gradient), as both SGD and Adam start their step."""
+        L2 penalty's gradient, unless ``l2_penalty`` is False), as every update rule starts."""
         grad = -param.grad if group["maximize"] else param.grad
-        if group["weight_decay"] != 0:
+        if l2_penalty and group["weight_decay"] != 0:
             grad = grad.add(param, alpha=group["weight_decay"])
         return grad
 
@@ -278,6 +280,60 @@ class Optimizer:
             lines.extend(f"    {name}: {group[name]}" for name in sorted(group) if name != "params")
         lines.append(")")
         return "\n".join(lines)
+
+
+# torch's options that only choose how torch runs the step (on GPUs, or differentiably), with the
+# values that mean "the plain step", which is the one tinygrad_lr has.
+UNSUPPORTED_OPTIONS: dict[str, tuple[Any, ...]] = {
+    "foreach": (None, False),
+    "fused": (None, False),
+    "capturable": (False,),
+    "differentiable": (False,),
+}
+
+
+def check_supported(optimizer: str, options: dict[str, Any]) -> None:
+    """Raise NotImplementedError for a torch option tinygrad_lr does not have, set to anything
+    but its default; never ignore it silently.
+
+    Examples
+    --------
+    >>> from tinygrad_lr.optim.optimizer import check_supported
+    >>> check_supported("Adam", {"foreach": None, "lr": 0.1})
+    >>> check_supported("Adam", {"fused": True})
+    Traceback (most recent call last):
+        ...
+    NotImplementedError: Adam(fused=True) is not supported: tinygrad_lr has only the plain \
+single-tensor step on the CPU; leave fused at its default (None)
+    """
+    for name, allowed in UNSUPPORTED_OPTIONS.items():
+        if name in options and not any(options[name] is value for value in allowed):
+            raise NotImplementedError(
+                f"{optimizer}({name}={options[name]!r}) is not supported: tinygrad_lr has only "
+                f"the plain single-tensor step on the CPU; leave {name} at its default "
+                f"({allowed[0]})"
+            )
+
+
+def check_at_least_zero(**settings: Any) -> None:
+    """Raise torch's ValueError ``Invalid <what>: <value>`` for a setting that is negative or NaN.
+
+    Keywords name the setting as torch's message does: ``learning_rate`` reads "learning rate",
+    ``epsilon`` reads "epsilon value", anything else "<name> value".
+
+    Examples
+    --------
+    >>> from tinygrad_lr.optim.optimizer import check_at_least_zero
+    >>> check_at_least_zero(learning_rate=0.1, weight_decay=0)
+    >>> check_at_least_zero(learning_rate=float("nan"))
+    Traceback (most recent call last):
+        ...
+    ValueError: Invalid learning rate: nan
+    """
+    for name, value in settings.items():
+        if not 0.0 <= value:  # written so that NaN fails too
+            what = "learning rate" if name == "learning_rate" else f"{name} value"
+            raise ValueError(f"Invalid {what}: {value}")
 
 
 def _copy_state_value(value: Any, param: Tensor, name: str) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, check_supported
 
 
 class SGD(Optimizer):
@@ -37,6 +37,9 @@ class SGD(Optimizer):
         Use Nesterov momentum (needs momentum > 0 and dampening = 0).
     maximize : bool
         Maximize the objective instead of minimizing it.
+    foreach, differentiable, fused
+        torch's ways of running the step on GPUs or differentiably: only their defaults are
+        accepted (anything else raises NotImplementedError).
 
     Examples
     --------
@@ -60,7 +63,13 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
+        check_supported(
+            "SGD", {"foreach": foreach, "differentiable": differentiable, "fused": fused}
+        )
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:

@@ -215,8 +215,9 @@ def _gradient_shape(node: Function, index: int) -> tuple[int, ...]:
 def _op_detail(node: Function) -> str | None:
     """What an op's name alone leaves out: the exponent of Pow, the dims of a reduction, and
     where a number (not drawn: numbers are not recorded) took part in + - * /."""
-    if isinstance(node, Pow):
-        return f"input ** {format_number(node.p)}"
+    if isinstance(node, Pow) and None in node.input_shapes:  # a number base or exponent
+        number = format_number(node.number)
+        return f"input ** {number}" if node.input_shapes[1] is None else f"{number} ** input"
     if isinstance(node, MseLoss):
         return f"reduction={node.reduction}"
     if isinstance(node, (Sum, Mean)) and node.dim is not None:

@@ -1,0 +1,11 @@
+"""Helpers for parameters, named as in ``torch.nn.utils``.
+
+Examples
+--------
+>>> from tinygrad_lr.nn.utils import clip_grad_norm_, parameters_to_vector
+"""
+
+from .clip_grad import clip_grad_norm_, clip_grad_value_
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
