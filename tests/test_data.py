@@ -160,15 +160,17 @@ def test_a_subset_batch_is_one_index_per_tensor(monkeypatch):
         assert sum(ids, []) == list(expected_ids)
 
 
-def test_batches_from_consecutive_rows_are_read_only_views():
-    ds = make_dataset(10)
-    X_batch, _ = next(iter(DataLoader(ds, batch_size=4)))
-    assert np.shares_memory(X_batch.numpy(), ds.tensors[0].numpy())
-    with pytest.raises(RuntimeError, match="read-only"):
-        X_batch += 1
-    assert ds.tensors[0][0, 0].item() == 0
-    X_batch, _ = next(iter(DataLoader(ds, batch_size=4, shuffle=True)))
-    X_batch += 1  # a shuffled batch is a copy of its rows: changing it is allowed
+def test_a_batch_is_a_copy_that_changes_in_place_without_changing_the_dataset(torch):
+    for shuffle in (False, True):
+        ds = make_dataset(10)
+        X_batch, _ = next(iter(DataLoader(ds, batch_size=4, shuffle=shuffle)))
+        assert not np.shares_memory(X_batch.numpy(), ds.tensors[0].numpy())
+        X_batch -= X_batch.mean(0)  # normalising a batch in place, as torch allows
+        assert ds.tensors[0][0, 0].item() == 0
+    theirs = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2)), 2)
+    (batch,) = next(iter(theirs))
+    batch += 1  # torch: the same
+    assert theirs.dataset.tensors[0].sum().item() == 0
 
 
 def test_a_memory_mapped_dataset_streams(tmp_path):
@@ -572,3 +574,23 @@ def test_the_tutorial_builtins_program_with_a_dataloader_gives_torchs_losses(tor
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5)
     assert ours[1].count("epoch") == 3
     assert ours[0][-1] < 2e-4
+
+
+@pytest.mark.parametrize("indices", [[1.7, 2.2], np.array([0.0, 1.0])])
+def test_subset_indices_that_are_not_integers_raise_as_in_torch(torch, indices):
+    ds = make_dataset(10)
+    with pytest.raises(IndexError, match="integers"):
+        list(DataLoader(Subset(ds, indices), batch_size=2))
+    theirs = torch.utils.data.TensorDataset(torch.arange(10.0))
+    with pytest.raises(IndexError):
+        list(torch.utils.data.DataLoader(torch.utils.data.Subset(theirs, indices), batch_size=2))
+
+
+def test_load_csv_refuses_a_number_too_large_for_the_dtype_instead_of_making_it_inf(tmp_path):
+    path = write(tmp_path, "x,y\n1,1e39\n2,3\n")
+    with pytest.raises(ValueError, match=r"1e\+39 in column 'y' \(data row 1\).*float64"):
+        load_csv(path, "y")
+    X, y, _ = load_csv(path, "y", dtype=tg.float64)
+    assert y.numpy()[0, 0] == 1e39
+    with pytest.raises(ValueError, match="too large for tinygrad_lr.float16"):
+        load_csv(write(tmp_path, "x,y\n70000,1\n"), "y", dtype=tg.float16)

@@ -304,3 +304,52 @@ def test_the_two_threads_test_would_see_a_grad_mode_shared_by_threads(monkeypatc
         match="does not require grad|leaf Variable that requires grad is being used in an in-place",
     ):
         train_two_models_in_threads()
+
+
+@pytest.mark.parametrize("decorator", ["no_grad", "enable_grad"])
+def test_a_decorated_generator_runs_its_body_in_the_mode_and_the_caller_in_its_own(
+    torch: Any, decorator: str
+) -> None:
+    def run(m: Any) -> list:
+        seen = []
+
+        @getattr(m, decorator)()
+        def steps():
+            for _ in range(2):
+                received = yield m.is_grad_enabled()
+                seen.append((received, m.is_grad_enabled()))
+            return "done"
+
+        outer = not (decorator == "enable_grad")  # the caller's mode is the opposite one
+        with m.set_grad_enabled(outer):
+            generator = steps()
+            seen.append(next(generator))
+            seen.append(m.is_grad_enabled())
+            seen.append(generator.send("a"))
+            try:
+                generator.send("b")
+            except StopIteration as stop:
+                seen.append(stop.value)
+            seen.append(m.is_grad_enabled())
+        return seen
+
+    assert run(tg) == run(torch)
+    assert run(tg)[0] is (decorator == "enable_grad")
+
+
+def test_an_exception_thrown_into_a_decorated_generator_is_raised_inside_it_in_the_mode() -> None:
+    caught = []
+
+    @tg.no_grad()
+    def steps():
+        try:
+            yield 1
+        except ValueError:
+            caught.append(tg.is_grad_enabled())
+            yield 2
+
+    generator = steps()
+    next(generator)
+    assert generator.throw(ValueError("stop")) == 2
+    assert caught == [False] and tg.is_grad_enabled()
+    generator.close()

@@ -416,7 +416,16 @@ def load_csv(
         ) from None
     if not rows:
         raise ValueError(f"{path} has a header but no data rows")
-    table = np.array(rows, dtype=np.float64).astype(dtype.numpy)
+    table = np.array(rows, dtype=np.float64)
+    largest = np.finfo(dtype.numpy).max
+    if np.abs(table).max() > largest:  # the cast would turn it into inf, as "inf" is refused
+        row, column = np.unravel_index(np.abs(table).argmax(), table.shape)
+        name = [*feature_names, target][column]
+        raise ValueError(
+            f"{path}: the value {table[row, column]:g} in column {name!r} (data row {row + 1}) "
+            f"is too large for {dtype} (at most {largest:g}); pass dtype=tinygrad_lr.float64"
+        )
+    table = table.astype(dtype.numpy)
     return CSVTable(
         from_numpy(np.ascontiguousarray(table[:, :-1])),
         from_numpy(np.ascontiguousarray(table[:, -1:])),

@@ -7,6 +7,7 @@ another. Each of the three works as a context manager and as a function decorato
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -51,6 +52,8 @@ class _GradModeContext:
     def __call__(self, func: F) -> F:
         """Use as a decorator: ``@no_grad()`` (or ``@no_grad``) on a function."""
         mode = self.mode
+        if inspect.isgeneratorfunction(func):
+            return _generator_in_mode(func, mode)  # type: ignore[return-value]
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -62,6 +65,33 @@ class _GradModeContext:
                 state.enabled = previous
 
         return wrapper  # type: ignore[return-value]
+
+
+def _generator_in_mode(func: Callable[..., Any], mode: bool) -> Callable[..., Any]:
+    """A generator function whose body runs with recording ``mode`` each time it resumes, and
+    the caller's mode between its yields, as torch does for a decorated generator."""
+
+    @functools.wraps(func)
+    def generator(*args: Any, **kwargs: Any) -> Any:
+        inner = func(*args, **kwargs)
+        resume, argument = inner.send, None
+        while True:
+            previous, state.enabled = state.enabled, mode
+            try:
+                value = resume(argument)
+            except StopIteration as stop:
+                return stop.value
+            finally:
+                state.enabled = previous
+            try:
+                resume, argument = inner.send, (yield value)
+            except GeneratorExit:
+                inner.close()
+                raise
+            except BaseException as error:  # thrown in by the caller: into the body, in mode
+                resume, argument = inner.throw, error
+
+    return generator
 
 
 class no_grad(_GradModeContext):

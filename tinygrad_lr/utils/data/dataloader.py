@@ -172,8 +172,8 @@ class DataLoader:
         stop_at = n - n % self.batch_size if self.drop_last else n
         for start in range(0, stop_at, self.batch_size):
             stop = min(start + self.batch_size, n)
-            # Unshuffled, a batch is a run of consecutive rows: a slice, which NumPy takes
-            # without copying. Shuffled, it is a piece of the permutation.
+            # Unshuffled, a batch is a run of consecutive rows: a slice. Shuffled, it is a piece
+            # of the permutation. Either way the batch is a copy, as torch's.
             index: BatchIndex = slice(start, stop) if order is None else order[start:stop]
             if gather:
                 yield self._gather(index)

@@ -26,16 +26,13 @@ BatchIndex = slice | np.ndarray
 
 
 def _rows(tensor: Tensor, index: BatchIndex) -> Tensor:
-    """``tensor[index]``: rows picked by one NumPy indexing operation.
+    """``tensor[index]``: rows picked by one NumPy indexing operation, as a copy.
 
-    An index array copies just those rows. A slice gives a view that shares memory with the
-    dataset; it is made read-only, so that changing a batch in place raises an error instead
-    of silently changing the dataset.
+    A slice is copied too, as torch's collation copies every batch: a batch can be changed in
+    place (``xb.sub_(mean)``) without changing the dataset, shuffled or not.
     """
     rows = tensor[index]
-    if isinstance(index, slice):
-        rows.detach().numpy().flags.writeable = False
-    return rows
+    return rows.clone() if isinstance(index, slice) else rows  # a slice is a view: copy it
 
 
 class Dataset:
@@ -147,7 +144,13 @@ class Subset(Dataset):
         self.indices = indices
         # The same indices as an array, made once: a batch then picks its rows with one
         # fancy-index of this array instead of a Python loop over a list.
-        self._index_array = np.asarray(indices, dtype=np.int64).reshape(-1)
+        array = np.asarray(indices.numpy() if isinstance(indices, Tensor) else indices)
+        if array.size and array.dtype.kind not in "iu":  # int64 below would cut 1.7 to 1
+            raise IndexError(
+                f"Subset indices must be integers, got {array.dtype} values such as "
+                f"{array.reshape(-1)[0]!r}; convert them with int() or .long()"
+            )
+        self._index_array = array.astype(np.int64).reshape(-1)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, list):
