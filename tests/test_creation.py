@@ -303,3 +303,31 @@ def test_shape_attributes() -> None:
     assert repr(t.shape) == "tinygrad_lr.Size([2, 3, 4])" and t.shape.numel() == 24
     assert tg.tensor(5.0).item() == 5.0 and tg.tensor([[1, 2]]).tolist() == [[1, 2]]
     assert isinstance(tg.tensor(5).item(), int) and isinstance(tg.tensor(5.0).item(), float)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.randint(250, 260, (3,), dtype=m.uint8),
+        lambda m: m.randint(-1, 5, (3,), dtype=m.uint8),
+        lambda m: m.randint(0, 3, (3,), dtype=m.bool),
+        lambda m: m.randint(0, 2**31 + 1, (3,), dtype=m.int32),
+        lambda m: m.randperm(2050, dtype=m.float16),
+        lambda m: m.randperm(257, dtype=m.uint8),
+        lambda m: m.randperm(200, dtype=m.int8),
+        lambda m: m.randperm(2, dtype=m.bool),
+    ],
+)
+def test_random_integers_that_the_dtype_cannot_hold_raise_as_in_torch(torch, call):
+    """NumPy would draw int64 and wrap or round them: not a permutation, not in [low, high)."""
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)):
+        call(tg)
+
+
+def test_random_integers_at_the_edges_of_the_dtype_are_in_range():
+    assert sorted(tg.randperm(256, dtype=tg.uint8).tolist()) == list(range(256))
+    assert sorted(tg.randperm(2049, dtype=tg.float16).tolist()) == list(range(2049))
+    values = tg.randint(0, 256, (2000,), dtype=tg.uint8).tolist()
+    assert min(values) >= 0 and max(values) <= 255 and len(set(values)) > 200

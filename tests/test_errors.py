@@ -286,3 +286,47 @@ def test_metrics_of_strings_name_the_argument() -> None:
     with pytest.raises(ValueError, match="y_true must hold numbers") as info:
         r2_score(["a", "b"], [1.0, 2.0])
     assert "could not convert string to float" not in str(info.value)  # NumPy's words
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.tensor([1], dtype=m.uint8) + 300,
+        lambda m: m.tensor([1], dtype=m.uint8) - (-1),
+        lambda m: m.tensor([1], dtype=m.int8) * 1000,
+        lambda m: m.tensor([1]) + 2**63,
+    ],
+)
+def test_an_integer_number_outside_the_tensor_s_dtype_raises_where_torch_wraps(
+    torch: Any, call: Any
+) -> None:
+    wrapped = call(torch).item()  # torch wraps the number into the dtype's range
+    with pytest.raises(RuntimeError, match=r"does not fit in tinygrad_lr\.\w+ .*convert"):
+        call(tg)
+    assert wrapped is not None
+
+
+def test_integer_numbers_inside_the_dtype_and_float_numbers_keep_working(torch: Any) -> None:
+    for call in (
+        lambda m: m.tensor([1], dtype=m.uint8) + 254,
+        lambda m: m.tensor([1], dtype=m.uint8) + 300.5,
+        lambda m: m.tensor([5]) - 2**62,
+        lambda m: m.tensor([True]) + 1,
+    ):
+        assert call(tg).tolist() == call(torch).tolist()
+        assert str(call(tg).dtype).split(".")[-1] == str(call(torch).dtype).split(".")[-1]
+
+
+def test_a_number_no_64_bit_integer_holds_is_an_overflow_error_as_in_torch(torch: Any) -> None:
+    with pytest.raises(OverflowError):
+        2**64 - torch.tensor([1])
+    with pytest.raises(OverflowError, match="does not fit in tinygrad_lr.int64"):
+        2**64 - tg.tensor([1])
+
+
+def test_assigning_none_into_a_tensor_raises_instead_of_writing_nan(torch: Any) -> None:
+    for m in (torch, tg):
+        x = m.zeros(2)
+        with pytest.raises(TypeError, match="can't assign a NoneType"):
+            x[0] = None
+        assert x.tolist() == [0.0, 0.0]

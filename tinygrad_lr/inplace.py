@@ -145,6 +145,8 @@ def setitem(tensor: Tensor, key: Any, value: Any) -> None:
     >>> x
     tensor([5., 5., 0.])
     """
+    if value is None:  # NumPy would write NaN
+        raise TypeError(f"can't assign a NoneType to a {tensor.dtype} tensor")
     key = indexing.numpy_key(key)
     steps = indexing.torch_index_steps(key, tensor.ndim)
     source = promotion.data_of(value)

@@ -63,6 +63,8 @@ def binary(
             a = a._cast(dtype)
             if not dtype.is_floating_point and isinstance(b, float):
                 b = int(b)
+            if not dtype.is_floating_point:
+                _check_integer_fits(b, dtype, function)
     elif isinstance(b, np.ndarray):
         return binary(function, a, Tensor._make(b), reflected, floating)
     else:
@@ -87,6 +89,19 @@ def _result_dtype(a: Tensor, b: Any, floating: bool) -> dtypes.DType:
     """torch's result dtype of ``a`` op ``b``; division of integers gives float32."""
     dtype = dtypes.result_type(a, b)
     return dtypes.DEFAULT_FLOAT if floating and not dtype.is_floating_point else dtype
+
+
+def _check_integer_fits(number: int, dtype: dtypes.DType, function: type) -> None:
+    """Refuse a number outside an integer dtype's range (torch wraps it: uint8 + 300 is 45)."""
+    info = np.iinfo(dtype.numpy) if dtype.numpy is not np.bool_ else np.iinfo(np.uint8)
+    if not info.min <= number <= info.max:
+        # torch's OverflowError for a number no 64-bit integer holds; it wraps the others
+        error = OverflowError if not -(2**63) <= number < 2**64 else RuntimeError
+        raise error(
+            f"{function.__name__.lower()}: the number {number} does not fit in {dtype} "
+            f"([{info.min}, {info.max}]), and wrapping it would give a wrong result; convert the "
+            "tensor first, e.g. x.long() or x.double()"
+        )
 
 
 def data_of(x: Any) -> Any:

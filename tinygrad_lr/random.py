@@ -267,6 +267,15 @@ def randint(
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
+    if not dtype.is_floating_point:  # drawn as int64 and cast: an out-of-range bound would wrap
+        info = np.iinfo(dtype.numpy) if dtype is not dtypes.bool_ else np.iinfo(np.uint8)
+        top = 1 if dtype is dtypes.bool_ else info.max
+        for name, value in (("from", low), ("to - 1", high - 1)):
+            if not info.min <= value <= top:
+                raise RuntimeError(
+                    f"randint: {name} = {value} is out of bounds for {dtype} "
+                    f"([{info.min}, {top}]); choose bounds inside it or a wider dtype"
+                )
     array = _rng(generator).integers(low, high, _shape((size,)))
     return _finish(array, dtype, requires_grad)
 
@@ -291,4 +300,17 @@ def randperm(
     dtype = dtypes.to_dtype(dtype) or dtypes.int64
     if n < 0:
         raise RuntimeError(f"randperm: n must be non-negative, got {n}")
+    if dtype is dtypes.bool_:
+        raise NotImplementedError('"randperm" not implemented for \'Bool\'')
+    numpy_dtype = np.dtype(dtype.numpy)
+    # The largest n - 1 the dtype holds exactly; a larger n would not be a permutation.
+    if numpy_dtype.kind == "f":
+        largest = 2 ** (np.finfo(numpy_dtype).nmant + 1)
+    else:
+        largest = np.iinfo(numpy_dtype).max
+    if n - 1 > largest:
+        raise RuntimeError(
+            f"randperm: n cannot be greater than {largest + 1} for {dtype}: larger values are "
+            "not all representable; use dtype=tinygrad_lr.int64"
+        )
     return _finish(_rng(generator).permutation(int(n)), dtype, requires_grad)
