@@ -16,7 +16,6 @@ from . import (
     utils,  # noqa: E402
 )
 from .arguments import Size
-from .devices import device, get_default_device, set_default_device
 from .creation import (
     arange,
     as_tensor,
@@ -32,6 +31,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .devices import device, get_default_device, set_default_device
 from .dtypes import (
     DType,
     float16,

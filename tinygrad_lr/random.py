@@ -301,7 +301,7 @@ def randperm(
     if n < 0:
         raise RuntimeError(f"randperm: n must be non-negative, got {n}")
     if dtype is dtypes.bool_:
-        raise NotImplementedError('"randperm" not implemented for \'Bool\'')
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     numpy_dtype = np.dtype(dtype.numpy)
     # The largest n - 1 the dtype holds exactly; a larger n would not be a permutation.
     if numpy_dtype.kind == "f":
