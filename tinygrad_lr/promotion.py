@@ -93,7 +93,7 @@ def _result_dtype(a: Tensor, b: Any, floating: bool) -> dtypes.DType:
 
 def _check_integer_fits(number: int, dtype: dtypes.DType, function: type) -> None:
     """Refuse a number outside an integer dtype's range (torch wraps it: uint8 + 300 is 45)."""
-    info = np.iinfo(dtype.numpy) if dtype.numpy is not np.bool_ else np.iinfo(np.uint8)
+    info = np.iinfo(np.uint8 if np.dtype(dtype.numpy).kind == "b" else dtype.numpy)
     if not info.min <= number <= info.max:
         # torch's OverflowError for a number no 64-bit integer holds; it wraps the others
         error = OverflowError if not -(2**63) <= number < 2**64 else RuntimeError
