@@ -14,9 +14,9 @@ broadcast_triple = mutually_broadcastable_shapes(
 ).map(lambda b: b.input_shapes)
 # clamp's input and two bounds, the input of the full shape: torch's backward fails when a bound
 # broadcasts the input to a larger shape (shapes (), (), (1,) raise in torch 2.13).
-clamp_triple = mutually_broadcastable_shapes(
-    num_shapes=3, min_dims=0, max_dims=3, max_side=3
-).map(lambda b: (b.result_shape, *b.input_shapes[1:]))
+clamp_triple = mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3).map(
+    lambda b: (b.result_shape, *b.input_shapes[1:])
+)
 # A tensor and a bound of the same shape, or one that broadcasts onto it.
 bounded = array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3).map(lambda s: (s, s[1:]))
 

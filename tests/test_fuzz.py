@@ -78,6 +78,21 @@ UNARY: dict[str, Callable[[Any, Any], Any]] = {
     "cube": lambda m, a: a**3,
     "pow_half": lambda m, a: (a * a + 0.5) ** 0.5,
     "clone": lambda m, a: a.clone(),
+    "sin": lambda m, a: m.sin(a),
+    "cos": lambda m, a: a.cos(),
+    "expm1_tanh": lambda m, a: a.tanh().expm1(),
+    "log1p_abs": lambda m, a: m.log1p(a.abs()),
+    "rsqrt1p_square": lambda m, a: (a * a + 1).rsqrt(),
+    "reciprocal": lambda m, a: (a * a + 1).reciprocal(),
+    "softplus": lambda m, a: m.nn.functional.softplus(a),
+    "logsigmoid": lambda m, a: m.nn.functional.logsigmoid(a),
+    "gelu": lambda m, a: m.nn.functional.gelu(a),
+    "elu": lambda m, a: m.nn.functional.elu(a),
+    "leaky_relu": lambda m, a: m.nn.functional.leaky_relu(a, 0.1),
+    "clamp": lambda m, a: a.clamp(-0.5, 1.0),
+    "rpow": lambda m, a: 2**a,
+    "flip": lambda m, a: a.flip(tuple(range(a.ndim))),
+    "cumsum_last": lambda m, a: a.cumsum(-1) if a.ndim else a * 1,
 }
 BINARY: dict[str, Callable[[Any, Any, Any], Any]] = {
     "add": lambda m, a, b: a + b,
@@ -85,6 +100,11 @@ BINARY: dict[str, Callable[[Any, Any, Any], Any]] = {
     "mul": lambda m, a, b: a * b,
     "div": lambda m, a, b: a / (b * b + 1),
     "m.add_alpha": lambda m, a, b: m.add(a, b, alpha=0.5),
+    "maximum": lambda m, a, b: m.maximum(a, b),
+    "minimum": lambda m, a, b: a.minimum(b),
+    "where": lambda m, a, b: m.where(a > b, a, b * 2),
+    "pow_tensor": lambda m, a, b: (a * a + 0.5) ** b.tanh(),
+    "lerp": lambda m, a, b: a.lerp(b, 0.3),
 }
 SCALAR: dict[str, Callable[[Any, Any, float], Any]] = {
     "add": lambda m, a, c: a + c,
@@ -123,11 +143,20 @@ def apply_step(m: Any, pool: list[Any], step: tuple[Any, ...]) -> Any:
     if name == "scalar":
         fn, i, c = args
         return SCALAR[fn](m, pool[i], c)
-    if name in ("sum", "mean"):
+    if name in REDUCTIONS:
         i, dim, keepdim = args
+        x = pool[i]
+        if name in ("var", "std"):
+            # A new first dimension of two rows, always reduced: never fewer than two values.
+            x = m.stack([x, x * 0.5 + 1])
+            dims = () if dim is None else (dim,) if isinstance(dim, int) else dim
+            dims = (0, *(d + 1 if d >= 0 else d for d in dims))
+            return getattr(x, name)(dim=dims, keepdim=keepdim)
+        if name == "prod" and not isinstance(dim, int):  # torch's prod takes one dim or none
+            return x.prod()
         if dim is None:
-            return getattr(pool[i], name)()
-        return getattr(pool[i], name)(dim=dim, keepdim=keepdim)
+            return x.logsumexp(tuple(range(x.ndim))) if name == "logsumexp" else getattr(x, name)()
+        return getattr(x, name)(dim=dim, keepdim=keepdim)
     if name == "reshape":
         i, shape = args
         return pool[i].reshape(shape)
@@ -225,9 +254,13 @@ def draw_scalar(draw: Any, pool: list) -> tuple:
     return ("scalar", draw(st.sampled_from(sorted(SCALAR))), draw(st.integers(0, len(pool) - 1)), c)
 
 
+# Reductions over a dim that may be None, an int or a tuple (amax, amin, logsumexp: tuples too).
+REDUCTIONS = ["sum", "mean", "amax", "amin", "logsumexp", "var", "std", "prod"]
+
+
 def draw_reduce(draw: Any, pool: list) -> tuple:
     i = draw(st.integers(0, len(pool) - 1))
-    ndim, name = len(pool[i]), draw(st.sampled_from(["sum", "mean"]))
+    ndim, name = len(pool[i]), draw(st.sampled_from(REDUCTIONS))
     keepdim = draw(st.booleans())
     if ndim == 0 or draw(st.integers(0, 3)) == 0:
         return (name, i, None, keepdim)
@@ -622,6 +655,21 @@ DIM_OPS = {
     "flatten": lambda m, x, d: x.flatten(0, d),
     "size": lambda m, x, d: x.size(d),
     "argmax": lambda m, x, d: x.argmax(dim=d),
+    "argmin": lambda m, x, d: m.argmin(x, d),
+    "max": lambda m, x, d: x.max(dim=d),
+    "min": lambda m, x, d: m.min(x, d, keepdim=True),
+    "amax": lambda m, x, d: x.amax(dim=d),
+    "prod": lambda m, x, d: x.prod(d),
+    "var": lambda m, x, d: x.var(d),
+    "std": lambda m, x, d: m.std(x, dim=d),
+    "logsumexp": lambda m, x, d: x.logsumexp(d),
+    "cumsum": lambda m, x, d: x.cumsum(d),
+    "flip": lambda m, x, d: x.flip(d),
+    "narrow": lambda m, x, d: x.narrow(d, 0, 1),
+    "split": lambda m, x, d: x.split(1, dim=d),
+    "chunk": lambda m, x, d: m.chunk(x, 2, dim=d),
+    "index_select": lambda m, x, d: x.index_select(d, m.tensor([0])),
+    "movedim": lambda m, x, d: x.movedim(d, 0),
     "cat": lambda m, x, d: m.cat([x, x], dim=d),
     # unsqueeze and stack have one more dimension to choose from: out of range one further.
     "unsqueeze": lambda m, x, d: x.unsqueeze(d + 1 if d >= 0 else d - 1),

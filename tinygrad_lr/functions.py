@@ -5,13 +5,20 @@
 from __future__ import annotations
 
 import builtins
+import collections
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from . import ops, promotion
-from .arguments import NUMBER_TYPES, normalize_dim, normalize_dims, parse_shape
+from . import dtypes, ops, promotion
+from .arguments import (
+    NUMBER_TYPES,
+    normalize_dim,
+    normalize_dims,
+    parse_shape,
+)
 from .tensor import Tensor
 
 
@@ -451,6 +458,346 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
 
 
 # ------------------------------------------------------------------ reductions
+# max/min with a dim return (values, indices) as torch.return_types does; var, std and
+# logsumexp are Tensor code over sum and mean, so their gradients come from those ops.
+def _return_type(name: str) -> Any:
+    base = collections.namedtuple(name, ["values", "indices"])
+
+    def __repr__(self: Any) -> str:
+        return (
+            f"tinygrad_lr.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        )
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__,
+                                "__module__": "tinygrad_lr.return_types"})  # fmt: skip
+
+
+_MAX, _MIN = _return_type("max"), _return_type("min")
+
+
+def _keepdim(keepdim: Any, name: str) -> bool:
+    if not isinstance(keepdim, (bool, np.bool_)):
+        raise TypeError(f"{name}(): argument 'keepdim' must be bool, not {type(keepdim).__name__}")
+    return bool(keepdim)
+
+
+def _nonempty(input: Tensor, dims: Any, name: str, error: type = RuntimeError) -> None:
+    if dims is None and input.numel() == 0:
+        hint = (
+            " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
+        )
+        raise error(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{hint}"
+        )
+    for d in dims or ():
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _extreme(input: Tensor, dim: Any, keepdim: bool, name: str) -> Any:
+    if isinstance(dim, Tensor):  # max(a, b): the elementwise maximum
+        return promotion.maximum(input, dim, smaller=name == "min")
+    op = ops.Amin if name == "min" else ops.Amax
+    if dim is None:
+        if keepdim is not False:
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments: keepdim without dim"
+            )
+        _nonempty(_check(input, name), None, name)
+        return op.apply(input, None, False)
+    d = normalize_dim(dim, _check(input, name).ndim)
+    _nonempty(input, (d,) if input.ndim else None, name, IndexError)
+    keep = _keepdim(keepdim, name)
+    flat = input.reshape(1) if input.ndim == 0 else input
+    index = np.asarray(getattr(flat._data, "arg" + name)(axis=d, keepdims=True))
+    values = flat.gather(d, Tensor._make(index))
+    if input.ndim == 0:
+        return (_MIN if name == "min" else _MAX)(
+            values.reshape(()), Tensor._make(index.reshape(()))
+        )
+    if not keep:
+        values, index = values.squeeze(d), index.squeeze(d)
+    return (_MIN if name == "min" else _MAX)(values, Tensor._make(index))
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The largest element (0-d); along ``dim``, ``(values, indices)``; with a tensor, maximum.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.max(tg.tensor([1.0, 3.0, 2.0]))
+    tensor(3.)
+    >>> tg.max(tg.tensor([[1.0, 3.0], [4.0, 2.0]]), 1).indices
+    tensor([1, 0])
+    """
+    return _extreme(input, dim, keepdim, "max")
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The smallest element (0-d); along ``dim``, ``(values, indices)``; with a tensor, minimum.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.min(tg.tensor([[1.0, 3.0], [4.0, 2.0]]), 0)
+    tinygrad_lr.return_types.min(
+    values=tensor([1., 2.]),
+    indices=tensor([0, 1]))
+    """
+    return _extreme(input, dim, keepdim, "min")
+
+
+def _amax(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
+    if dim is not None and not isinstance(dim, (int, np.integer, tuple, list)):
+        raise TypeError(
+            f"{name}(): argument 'dim' (position 1) must be tuple of ints, not {type(dim).__name__}"
+        )
+    dims = normalize_dims(dim, _check(input, name).ndim)
+    _nonempty(input, dims, name)
+    return (ops.Amin if name == "amin" else ops.Amax).apply(input, dims, _keepdim(keepdim, name))
+
+
+def amax(input: Tensor, dim: int | Sequence[int] = (), keepdim: bool = False) -> Tensor:
+    """The largest values over ``dim`` (all by default); ties share the gradient evenly.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.amax(tg.tensor([[1.0, 3.0], [4.0, 2.0]]), 1)
+    tensor([3., 4.])
+    """
+    return _amax(input, dim, keepdim, "amax")
+
+
+def amin(input: Tensor, dim: int | Sequence[int] = (), keepdim: bool = False) -> Tensor:
+    """The smallest values over ``dim`` (all by default); ties share the gradient evenly.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.amin(tg.tensor([[1.0, 3.0], [4.0, 2.0]]))
+    tensor(1.)
+    """
+    return _amax(input, dim, keepdim, "amin")
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Indices of the smallest values (the first of ties).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.argmin(tg.tensor([3.0, 1.0, 1.0]))
+    tensor(1)
+    """
+    return _check(input, "argmin").argmin(dim, keepdim)
+
+
+def _reduce_dtype(input: Tensor, dtype: Any) -> Tensor:
+    if dtype is not None:
+        return promotion.cast(
+            input, dtypes.to_dtype(dtype) if not isinstance(dtype, dtypes.DType) else dtype
+        )
+    return promotion.cast(input, dtypes.int64) if input._data.dtype.kind in "biu" else input
+
+
+def prod(
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None
+) -> Tensor:
+    """Product over ``dim`` (an int; all elements by default); integers and bools give int64.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.prod(tg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1)
+    tensor([ 2., 12.])
+    """
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
+        raise TypeError(
+            f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), "
+            "but expected (int dim, bool keepdim = False, *, torch.dtype dtype = None)"
+        )
+    d = None if dim is None or _check(input, "prod").ndim == 0 else normalize_dim(dim, input.ndim)
+    if dim is not None and input.ndim == 0:
+        normalize_dim(dim, 0)
+    keep = _keepdim(keepdim, "prod")
+    out = ops.Prod.apply(_reduce_dtype(input, dtype), d, keep if d is not None else False)
+    return out.reshape([1] * input.ndim) if keep and d is None and dim is None else out
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Cumulative sums along ``dim``; integers and bools give int64.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.cumsum(tg.tensor([1, 2, 3]), 0)
+    tensor([1, 3, 6])
+    """
+    d = normalize_dim(dim, _check(input, "cumsum").ndim)
+    source = _reduce_dtype(input, dtype)
+    return ops.Cumsum.apply(source, d) if input.ndim else source * 1
+
+
+def var(
+    input: Tensor,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> Tensor:
+    """Variance over ``dim``: Σ(x - mean)² / max(N - correction, 0); correction is 1 unless
+    ``correction=`` or ``unbiased=False`` (0) says otherwise.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> x = tg.tensor([1.0, 2.0, 3.0])
+    >>> tg.var(x), x.var(unbiased=False), x.var(0, True), x.var(correction=0)
+    (tensor(1.), tensor(0.6667), tensor(1.), tensor(0.6667))
+    """
+    return _variance(input, dim, unbiased, keepdim, correction, "var")
+
+
+def std(
+    input: Tensor,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> Tensor:
+    """Standard deviation over ``dim``: the square root of :func:`var`.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.std(tg.tensor([1.0, 2.0, 3.0]))
+    tensor(1.)
+    """
+    return _variance(input, dim, unbiased, keepdim, correction, "std")
+
+
+def var_mean(
+    input: Tensor,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``dim``, with :func:`var`'s arguments.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.var_mean(tg.tensor([1.0, 2.0, 3.0]))
+    (tensor(1.), tensor(2.))
+    """
+    out = var(input, dim, unbiased, keepdim, correction=correction)
+    return out, input.mean(_variance_dims(input, dim), keepdim)
+
+
+def std_mean(
+    input: Tensor,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``dim``, with :func:`var`'s arguments.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.std_mean(tg.tensor([1.0, 2.0, 3.0]), unbiased=False)
+    (tensor(0.8165), tensor(2.))
+    """
+    out = std(input, dim, unbiased, keepdim, correction=correction)
+    return out, input.mean(_variance_dims(input, dim), keepdim)
+
+
+def _variance_dims(input: Tensor, dim: Any) -> Any:
+    return None if isinstance(dim, bool) else normalize_dims(dim, input.ndim)
+
+
+def _variance(
+    input: Tensor, dim: Any, unbiased: Any, keepdim: Any, correction: Any, name: str
+) -> Tensor:
+    if isinstance(dim, bool):  # the legacy form x.var(False): unbiased
+        dim, unbiased = None, dim if unbiased is None else unbiased
+    bad = (
+        (unbiased is not None and (correction is not None or not isinstance(unbiased, bool)))
+        or (
+            correction is not None
+            and (isinstance(correction, str) or not isinstance(correction, NUMBER_TYPES))
+        )
+        or not isinstance(keepdim, bool)
+    )
+    if bad:
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments, but "
+            "expected one of: (tuple of ints dim, bool "
+            "unbiased = True, bool keepdim = False), (tuple of ints dim = None, "
+            "*, Number correction = None, bool keepdim = False)"
+        )
+    if _check(input, name)._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    c = (0 if unbiased is False else 1) if correction is None else correction
+    dims = _variance_dims(input, dim)
+    x = input.float() if input._data.dtype == np.float16 else input  # as torch: in float32
+    n = x.numel() if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    divisor = builtins.max(n - c, 0)
+    if divisor == 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than "
+            "the reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    deviation = x - x.mean(dims, keepdim=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (deviation * deviation).sum(dims, keepdim) * (
+            1 / divisor if divisor else float("inf")
+        )
+        out = ops.Std.apply(out) if name == "std" else out
+    return out.to(input.dtype)
+
+
+def logsumexp(input: Tensor, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
+    """log Σ exp(x) over ``dim``, computed as m + log Σ exp(x - m) with m the largest x (0 where
+    it is infinite), so that large inputs do not overflow.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.logsumexp(tg.tensor([1000.0, 1000.0]), 0)
+    tensor(1000.6932)
+    """
+    if dim is None or isinstance(dim, (bool, float, str)):
+        raise TypeError(
+            "logsumexp(): argument 'dim' (position 1) must be "
+            f"tuple of ints, not {type(dim).__name__}"
+        )
+    dims = normalize_dims(dim, _check(input, "logsumexp").ndim)
+    keep = _keepdim(keepdim, "logsumexp")
+    x = input if input._data.dtype.kind == "f" else input.float()
+    if x.numel():
+        m = np.amax(x._data, axis=dims, keepdims=True)
+        m = Tensor._make(np.where(np.isinf(m), 0, m).astype(x._data.dtype))
+    else:
+        m = Tensor._make(np.zeros((), x._data.dtype))
+    with np.errstate(divide="ignore"):
+        out = (x - m).exp().sum(dims, True).log() + m
+    if not keep:
+        out = out.reshape(
+            [s for i, s in enumerate(out.shape) if dims is not None and i not in dims]
+        )
+    return out
+
 
 # ------------------------------------------------------------------ shape and joining
 # Each composes an existing op where that is exact: split, chunk and narrow are slices (views
@@ -785,9 +1132,7 @@ def _same_dtype(operands: Sequence[Tensor]) -> list[Tensor]:
     return [promotion.cast(o, dtype) for o in operands]
 
 
-def movedim(
-    input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]
-) -> Tensor:
+def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
     """Move dimensions ``source`` to positions ``destination``, the others keeping their order.
 
     Examples
@@ -812,6 +1157,7 @@ def movedim(
     placed = dict(zip(dst, src))
     return input.permute([placed[i] if i in placed else next(rest) for i in range(ndim)])
 
+
 # ------------------------------------------------------------------ linear algebra
 
 
@@ -823,6 +1169,8 @@ __all__ = [
     "ceil", "clamp", "clip", "cos", "erf", "expm1", "floor", "lerp", "log10", "log1p", "log2",
     "maximum", "minimum", "reciprocal", "round", "rsqrt", "sign", "sin", "tan", "where",
     # reductions
+    "amax", "amin", "argmin", "cumsum", "logsumexp", "max", "min", "prod", "std",
+    "std_mean", "var", "var_mean",
     # shape and joining
     "chunk", "diag", "einsum", "flip", "gather", "index_select", "masked_fill", "movedim", "narrow",
     "outer", "split", "tril", "triu",

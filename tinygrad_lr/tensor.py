@@ -563,6 +563,56 @@ class Tensor:
             arguments.floating(self, "mean"), dims, arguments.check_keepdim(keepdim)
         )
 
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The largest element; along ``dim``, (values, indices); with a tensor, maximum."""
+        return _functions.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The smallest element; along ``dim``, (values, indices); with a tensor, minimum."""
+        return _functions.min(self, dim, keepdim)
+
+    def amax(self, dim: int | Sequence[int] = (), keepdim: bool = False) -> Tensor:
+        """The largest values over ``dim`` (ties share the gradient)."""
+        return _functions.amax(self, dim, keepdim)
+
+    def amin(self, dim: int | Sequence[int] = (), keepdim: bool = False) -> Tensor:
+        """The smallest values over ``dim`` (ties share the gradient)."""
+        return _functions.amin(self, dim, keepdim)
+
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """Product over ``dim`` (all elements by default)."""
+        return _functions.prod(self, dim, keepdim, dtype=dtype)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Cumulative sums along ``dim``."""
+        return _functions.cumsum(self, dim, dtype=dtype)
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:  # noqa: E501
+        """Variance over ``dim`` (``correction`` 1 by default)."""
+        return _functions.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:  # noqa: E501
+        """Standard deviation over ``dim`` (``correction`` 1 by default)."""
+        return _functions.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
+        """log Σ exp over ``dim``, computed without overflow."""
+        return _functions.logsumexp(self, dim, keepdim)
+
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same elements in a new shape; one size may be -1 (inferred)."""

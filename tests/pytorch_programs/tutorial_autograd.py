@@ -8,9 +8,7 @@ import torch
 def main():
     dtype = torch.float
     device = (
-        torch.accelerator.current_accelerator().type
-        if torch.accelerator.is_available()
-        else "cpu"
+        torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
     )
     torch.set_default_device(device)
 

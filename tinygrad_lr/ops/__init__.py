@@ -12,7 +12,7 @@ are in its module's docstring.
 from .arithmetic import Add, Clamp, Div, Lerp, Maximum, Minimum, Mul, Neg, Pow, Sub, Where
 from .linalg import Linear, MatMul
 from .loss import HuberLoss, MseLoss, SmoothL1Loss
-from .reduce import Mean, Sum, SumToSize
+from .reduce import Amax, Amin, Cumsum, Mean, Prod, Std, Sum, SumToSize
 from .shape import (
     Cast,
     Cat,
@@ -63,16 +63,11 @@ from .unary import (
 from .views import CopySlices, IndexPut, View
 
 __all__ = [
-    "Abs", "Add", "Cast", "Cat", "Clone", "Copy", "CopySlices", "Div", "Exp", "Expand", "Index",
-    "IndexPut", "Linear", "Log", "MatMul", "Mean", "MseLoss", "Mul", "Neg", "Pow", "ReLU",
-    "Reshape", "Sigmoid", "Sign", "Sqrt", "Stack", "Sub", "Sum", "SumToSize", "Tanh", "Transpose",
-    "View",
-    # shape ops (issue 13)
-    "Einsum", "Flip", "Gather", "MaskedFill", "Repeat", "ScatterAdd", "Tril", "Triu",
-    # elementwise ops (issue 13)
-    "Ceil", "Clamp", "Cos", "ELU", "Erf", "Expm1", "Floor", "GELU", "LeakyReLU", "Lerp", "Log10",
-    "Log1p", "Log2", "LogSigmoid", "Maximum", "Minimum", "Reciprocal", "Round", "Rsqrt", "Sin",
-    "Softplus", "Tan", "Where",
-    # losses (issue 13, nn)
-    "HuberLoss", "SmoothL1Loss",
+    "Abs", "Add", "Amax", "Amin", "Cast", "Cat", "Ceil", "Clamp", "Clone", "Copy", "CopySlices",
+    "Cos", "Cumsum", "Div", "Einsum", "ELU", "Erf", "Exp", "Expand", "Expm1", "Flip", "Floor",
+    "Gather", "GELU", "HuberLoss", "Index", "IndexPut", "LeakyReLU", "Lerp", "Linear", "Log",
+    "Log10", "Log1p", "Log2", "LogSigmoid", "MaskedFill", "MatMul", "Maximum", "Mean", "Minimum",
+    "MseLoss", "Mul", "Neg", "Pow", "Prod", "Reciprocal", "ReLU", "Repeat", "Reshape", "Round",
+    "Rsqrt", "ScatterAdd", "Sigmoid", "Sign", "Sin", "SmoothL1Loss", "Softplus", "Sqrt", "Stack",
+    "Std", "Sub", "Sum", "SumToSize", "Tan", "Tanh", "Transpose", "Tril", "Triu", "View", "Where",
 ]  # fmt: skip

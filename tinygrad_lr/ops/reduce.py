@@ -17,6 +17,26 @@ tensor([0.2500, 0.2500, 0.2500, 0.2500])
 >>> SumToSize.apply(a, (1, 2)).backward(tg.tensor([[1.0, 2.0]]))  # a.sum_to_size(1, 2)
 >>> a.grad[0]
 tensor([1., 2.])
+>>> a = tg.tensor([1.0, 3.0, 3.0], requires_grad=True)
+>>> Amax.apply(a, None, False).backward()  # a.amax(): the tie shares the gradient
+>>> a.grad
+tensor([0.0000, 0.5000, 0.5000])
+>>> a = tg.tensor([2.0, 1.0, 1.0], requires_grad=True)
+>>> Amin.apply(a, (0,), False).backward()  # a.amin(0)
+>>> a.grad
+tensor([0.0000, 0.5000, 0.5000])
+>>> a = tg.tensor([0.0, 2.0, 3.0], requires_grad=True)
+>>> Prod.apply(a, None, False).backward()  # a.prod(): one zero
+>>> a.grad
+tensor([6., 0., 0.])
+>>> v = tg.tensor([4.0, 0.0], requires_grad=True)
+>>> Std.apply(v).sum().backward()  # x.std() from its variance: no gradient at a constant
+>>> v.grad
+tensor([0.2500, 0.0000])
+>>> a = tg.ones(3, requires_grad=True)
+>>> Cumsum.apply(a, 0).backward(tg.tensor([1.0, 2.0, 3.0]))  # a.cumsum(0)
+>>> a.grad
+tensor([6., 5., 3.])
 """
 
 from __future__ import annotations
@@ -24,6 +44,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..promotion import where
+from ..tensor import Tensor
 
 
 def _spread(g, ctx):
@@ -40,7 +62,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
-        return a.sum(axis=dim, keepdims=keepdim)
+        return add_reduce(a, dim, keepdim)
 
     @staticmethod
     def backward(ctx, g):
@@ -59,11 +81,7 @@ class Mean(Function):
             ctx.count = 1
             for d in dim:
                 ctx.count *= a.shape[d]
-        if a.dtype == np.float16:  # NumPy sums float16 in float32 for a mean, as torch does
-            return a.mean(axis=dim, keepdims=keepdim)
-        # np.mean is this sum and division plus a few microseconds of Python around them
-        # (np.add.reduce is what a.sum calls).
-        return np.add.reduce(a, axis=dim, keepdims=keepdim) / ctx.count
+        return add_reduce(a, dim, keepdim, ctx.count)
 
     @staticmethod
     def backward(ctx, g):
@@ -107,9 +125,122 @@ class SumToSize(Function):
         if axes is None:
             raise ValueError(f"{a.shape} is not a broadcast of {shape}")
         ctx.shape = a.shape
-        # np.add.reduce is what a.sum calls, without the Python wrapper around it.
-        return np.add.reduce(a, axis=axes, keepdims=True).reshape(shape)
+        # A float16 bias gradient over 3000 rows must not stop at 2048: add_reduce widens.
+        return add_reduce(a, axes, True).reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
         return g.expand(ctx.shape), None
+
+
+class Amax(Function):
+    """out = max a over ``dim``;  da = g where a == out, shared evenly among ties."""
+
+    reduce = staticmethod(np.max)
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.shape, ctx.dim, ctx.keepdim = a.shape, dim, keepdim
+        out = ctx.reduce(a, axis=dim, keepdims=keepdim)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        mask = (a == _spread(out.detach(), ctx)).to(g.dtype)
+        return _spread(g, ctx) * mask / mask.sum(ctx.dim, True), None, None
+
+
+class Amin(Amax):
+    """out = min a over ``dim``;  da = g where a == out, shared evenly among ties."""
+
+    reduce = staticmethod(np.min)
+
+
+class Prod(Function):
+    """out = Πᵢ aᵢ over ``dim`` (an int or None);  daᵢ = g * Π_{j≠i} aⱼ (out / aᵢ without zeros)."""
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.shape, ctx.dim, ctx.keepdim = a.shape, None if dim is None else (dim,), keepdim
+        out = np.prod(a, axis=dim, keepdims=keepdim)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        if (a._data != 0).all():
+            return _spread(g, ctx) * _spread(out, ctx) / a, None, None
+        d = -1 if ctx.dim is None else ctx.dim[0]
+        rows = (a.reshape(-1) if ctx.dim is None else a.movedim(d, -1)).unsqueeze(-2)
+        eye = Tensor._make(np.eye(rows.shape[-1], dtype=bool))
+        others = Prod.apply(where(eye, Tensor._make(np.ones((), a._data.dtype)), rows), -1, False)
+        others = others.reshape(ctx.shape) if ctx.dim is None else others.movedim(-1, d)
+        return _spread(g, ctx) * others, None, None
+
+
+class Std(Function):
+    """out = √v, v a variance;  dv = g / (2 out), and 0 where out = 0 (a constant), as torch."""
+
+    @staticmethod
+    def forward(ctx, v):
+        out = np.sqrt(v)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        flat = out == 0
+        return (g / (2 * out).where(~flat, 1.0)).where(~flat, 0.0)
+
+
+class Cumsum(Function):
+    """out_i = Σ_{j≤i} a_j along ``dim``;  da = reverse cumulative sum of g along ``dim``."""
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        wide = np.float32 if a.dtype == np.float16 else None  # float16 accumulates in float32
+        return np.cumsum(a, axis=dim, dtype=wide).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Cumsum.apply(g.flip(ctx.dim), ctx.dim).flip(ctx.dim), None
+
+
+def _pairwise(a, axis):
+    """True when NumPy sums ``a`` over ``axis`` pairwise: the summed elements of each result
+    lie in one contiguous run of memory (otherwise it adds one row at a time)."""
+    if not a.flags.c_contiguous:
+        return False
+    if axis is None:
+        return True
+    # Contiguous: pairwise when every summed axis (of size > 1) comes after every kept one.
+    kept_after = False
+    for i in range(a.ndim - 1, -1, -1):  # a plain loop: this runs at every step
+        if a.shape[i] != 1:
+            if i not in axis:
+                kept_after = True
+            elif kept_after:
+                return False
+    return True
+
+
+def add_reduce(a, axis, keepdims, count=1):
+    """``np.add.reduce(a, axis) / count`` accumulated as torch does: float16 in float32, and
+    float32 in float64 where NumPy would add row by row; rounded once.
+
+    Examples
+    --------
+    >>> add_reduce(np.ones((3000, 3), np.float16), (0,), False).tolist()
+    [3000.0, 3000.0, 3000.0]
+    """
+    if a.dtype == np.float16 or (a.dtype == np.float32 and not _pairwise(a, axis)):
+        wide = np.float32 if a.dtype == np.float16 else np.float64
+        out = np.add.reduce(a, axis=axis, dtype=wide, keepdims=keepdims)
+        return (out / count if count != 1 else out).astype(a.dtype)
+    out = np.add.reduce(a, axis=axis, keepdims=keepdims)
+    return out / count if count != 1 else out
