@@ -329,3 +329,43 @@ def test_linear_regression_builtins_saves_a_loadable_state_dict(tmp_path):
     np.testing.assert_allclose(net.weight.detach().numpy()[0], out["w"], atol=1e-4)
     assert net.bias.item() == pytest.approx(out["b"], abs=1e-4)
 
+
+# ---------------------------------------------------------------------------- polynomial fit
+def _polynomial_lstsq(points: int) -> np.ndarray:
+    """The least-squares cubic in t = x/π, computed here with NumPy alone."""
+    x = np.linspace(-np.pi, np.pi, points, dtype=np.float32).astype(np.float64)
+    t = (x.astype(np.float32) / np.float32(np.pi)).astype(np.float64)
+    A = np.stack([np.ones_like(t), t, t**2, t**3], axis=1)
+    return np.linalg.lstsq(A, np.sin(x.astype(np.float32)).astype(np.float64), rcond=None)[0]
+
+
+def test_polynomial_fit_every_method_reaches_the_least_squares_cubic(tmp_path):
+    out = summary(run("polynomial_fit.py", cwd=tmp_path).stdout)
+    np.testing.assert_allclose(out["lstsq"], _polynomial_lstsq(2000), atol=1e-5)
+    for method in ("manual", "autograd", "function", "nn", "optim", "module"):
+        assert out[f"{method}_gap"] < 0.02, method  # 2,000 steps of gradient descent
+        assert out[f"{method}_loss"] < 1.05 * out["lstsq_loss"], method
+    assert out["lbfgs_gap"] < 1e-3
+    assert out["lbfgs_loss"] == pytest.approx(out["lstsq_loss"], rel=1e-3)
+
+
+def test_polynomial_fit_runs_unchanged_on_torch_and_agrees(torch, tmp_path):
+    """The same file with its import changed to torch's gives the same numbers."""
+    source = (EXAMPLES / "polynomial_fit.py").read_text()
+    assert "import tinygrad_lr as torch\n" in source
+    (tmp_path / "polynomial_fit_torch.py").write_text(
+        source.replace("import tinygrad_lr as torch\n", "import torch\n")
+    )
+    args = ["--steps", "300"]
+    ours = summary(run("polynomial_fit.py", *args, cwd=tmp_path).stdout)
+    theirs = summary(
+        subprocess.run(
+            [sys.executable, str(tmp_path / "polynomial_fit_torch.py"), *args],
+            capture_output=True, text=True, timeout=300, check=True,
+        ).stdout
+    )  # fmt: skip
+    assert ours.keys() == theirs.keys()
+    np.testing.assert_allclose(ours["lstsq"], theirs["lstsq"], rtol=1e-9, atol=1e-12)
+    for key in ours:
+        if key.endswith(("_loss", "_gap")):
+            assert ours[key] == pytest.approx(theirs[key], rel=2e-3, abs=1e-6), key

@@ -11,6 +11,7 @@ from . import (
     backends,
     cuda,
     dtypes,
+    linalg,
     nn,  # noqa: E402
     optim,  # noqa: E402
     utils,  # noqa: E402
@@ -90,6 +91,7 @@ from .functions import (
     mul,
     narrow,
     neg,
+    norm,
     numel,
     outer,
     pow,
@@ -123,6 +125,7 @@ from .functions import (
     where,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .linalg import inv as inverse
 from .random import (
     Generator,
     default_generator,

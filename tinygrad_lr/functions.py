@@ -799,6 +799,32 @@ def logsumexp(input: Tensor, dim: int | Sequence[int], keepdim: bool = False) ->
     return out
 
 
+def norm(
+    input: Tensor,
+    p: Any = "fro",
+    dim: int | Sequence[int] | None = None,
+    keepdim: bool = False,
+    dtype: Any = None,
+) -> Tensor:
+    """torch's older norm: a vector norm of order ``p`` over ``dim`` (every element by
+    default; ``"fro"`` is the 2-norm), or the nuclear norm of matrices (``p="nuc"``).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> tg.norm(tg.tensor([[3.0, 0.0], [0.0, -4.0]])), tg.tensor([3.0, -4.0]).norm(1)
+    (tensor(5.), tensor(7.))
+    """
+    from . import linalg  # linalg builds on these functions
+
+    if p == "nuc":
+        return linalg.matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim)
+    if isinstance(p, str) and p != "fro":
+        raise RuntimeError(f"norm(): p must be 'fro', 'nuc' or a number, got {p!r}")
+    order = 2 if p == "fro" else p
+    return linalg.vector_norm(input, order, dim, keepdim, dtype=dtype)
+
+
 # ------------------------------------------------------------------ shape and joining
 # Each composes an existing op where that is exact: split, chunk and narrow are slices (views
 # that backpropagate through Index), movedim is a permute, outer a broadcast product.
@@ -1169,7 +1195,7 @@ __all__ = [
     "ceil", "clamp", "clip", "cos", "erf", "expm1", "floor", "lerp", "log10", "log1p", "log2",
     "maximum", "minimum", "reciprocal", "round", "rsqrt", "sign", "sin", "tan", "where",
     # reductions
-    "amax", "amin", "argmin", "cumsum", "logsumexp", "max", "min", "prod", "std",
+    "amax", "amin", "argmin", "cumsum", "logsumexp", "max", "min", "norm", "prod", "std",
     "std_mean", "var", "var_mean",
     # shape and joining
     "chunk", "diag", "einsum", "flip", "gather", "index_select", "masked_fill", "movedim", "narrow",

@@ -613,6 +613,12 @@ class Tensor:
         """log Σ exp over ``dim``, computed without overflow."""
         return _functions.logsumexp(self, dim, keepdim)
 
+    def norm(
+        self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+    ) -> Tensor:
+        """The vector norm of order ``p`` over ``dim``, or ``"nuc"``: see tinygrad_lr.norm."""
+        return _functions.norm(self, p, dim, keepdim, dtype)
+
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same elements in a new shape; one size may be -1 (inferred)."""

@@ -33,6 +33,10 @@ tensor([6., 0., 0.])
 >>> Std.apply(v).sum().backward()  # x.std() from its variance: no gradient at a constant
 >>> v.grad
 tensor([0.2500, 0.0000])
+>>> a = tg.tensor([3.0, -4.0], requires_grad=True)
+>>> Norm.apply(a, 2, None, False).backward()  # tg.linalg.vector_norm(a) = 5: da = a / 5
+>>> a.grad
+tensor([ 0.6000, -0.8000])
 >>> a = tg.ones(3, requires_grad=True)
 >>> Cumsum.apply(a, 0).backward(tg.tensor([1.0, 2.0, 3.0]))  # a.cumsum(0)
 >>> a.grad
@@ -195,6 +199,29 @@ class Std(Function):
         (out,) = ctx.saved_tensors
         flat = out == 0
         return (g / (2 * out).where(~flat, 1.0)).where(~flat, 0.0)
+
+
+class Norm(Function):
+    """out = (Σᵢ |aᵢ|ᵖ)^(1/p) over ``dim``;  daᵢ = g · sign(aᵢ) |aᵢ|ᵖ⁻¹ / outᵖ⁻¹, and 0 where
+    out = 0 (a zero vector), as torch."""
+
+    @staticmethod
+    def forward(ctx, a, p, dim, keepdim):
+        ctx.shape, ctx.p, ctx.dim, ctx.keepdim = a.shape, p, dim, keepdim
+        if p == 2:
+            out = np.sqrt(add_reduce(a * a, dim, keepdim))
+        else:
+            out = add_reduce(np.abs(a) ** p, dim, keepdim) ** (1 / p)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        out = _spread(out, ctx)
+        zero = out == 0
+        scale = a.sign() * a.abs() ** (ctx.p - 1) / out.where(~zero, 1.0) ** (ctx.p - 1)
+        return (_spread(g, ctx) * scale).where(~zero, 0.0), None, None, None
 
 
 class Cumsum(Function):
