@@ -93,6 +93,15 @@ UNARY: dict[str, Callable[[Any, Any], Any]] = {
     "rpow": lambda m, a: 2**a,
     "flip": lambda m, a: a.flip(tuple(range(a.ndim))),
     "cumsum_last": lambda m, a: a.cumsum(-1) if a.ndim else a * 1,
+    "plus_norm": lambda m, a: a + m.linalg.vector_norm(a),
+    "times_norm3_last": lambda m, a: a * m.linalg.vector_norm(a, 3, -1, True) if a.ndim else a,
+    "solve_gram": lambda m, a: (
+        m.linalg.solve(
+            a.unsqueeze(-1) * a.unsqueeze(-2) + m.eye(a.shape[-1], dtype=a.dtype), a.unsqueeze(-1)
+        ).squeeze(-1)
+        if a.ndim
+        else a
+    ),
 }
 BINARY: dict[str, Callable[[Any, Any, Any], Any]] = {
     "add": lambda m, a, b: a + b,
