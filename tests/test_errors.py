@@ -330,3 +330,19 @@ def test_assigning_none_into_a_tensor_raises_instead_of_writing_nan(torch: Any) 
         with pytest.raises(TypeError, match="can't assign a NoneType"):
             x[0] = None
         assert x.tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.tensor([1, 0], dtype=m.uint8) == 256,
+        lambda m: m.tensor([1, 0], dtype=m.uint8) < -1,
+        lambda m: m.tensor([1, 0], dtype=m.int8) < 255,
+    ],
+)
+def test_a_comparison_with_an_integer_outside_the_dtype_raises_where_torch_wraps(
+    torch: Any, call: Any
+) -> None:
+    call(torch)  # torch compares with the wrapped number
+    with pytest.raises(RuntimeError, match="does not fit"):
+        call(tg)

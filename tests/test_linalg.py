@@ -134,3 +134,67 @@ def test_results_match_torch_for_each_order(torch: Any) -> None:
         ours, theirs = _both(torch, fn, A)
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-15)
         assert ours.shape == tuple(theirs.shape)
+
+
+def test_singular_nan_and_near_singular_inputs_agree_with_torch(torch: Any) -> None:
+    nan = float("nan")
+    cases = [
+        (lambda m, a: m.linalg.det(a), [[nan, 1.0], [1.0, 1.0]]),
+        (lambda m, a: m.linalg.pinv(a), np.diag([1.0, 1.0, 8e-16])),  # torch's cutoff keeps it
+        (lambda m, a: m.linalg.pinv(a), np.outer([1.0, 2, 3], [1.0, 1, 1]) + 1e-6 * np.eye(3)),
+    ]
+    for fn, data in cases:
+        for dtype in ("float64", "float32"):
+            ours, theirs = (
+                fn(m, m.tensor(np.asarray(data), dtype=getattr(m, dtype))) for m in (tg, torch)
+            )
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        np.zeros((3, 3)),
+        [[1.0, 2.0], [2.0, 4.0]],
+        [[[1.0, 2.0], [2.0, 4.0]], [[2.0, 0.0], [0.0, 3.0]]],
+    ],
+)
+def test_the_gradient_of_det_at_a_singular_matrix_is_its_cofactor_matrix(
+    torch: Any, data: Any
+) -> None:
+    """det is a polynomial: its gradient is the cofactor matrix everywhere, singular or not.
+    torch returns 0 at a singular matrix (docs/pytorch.md); its gradient at a matrix 1e-9 away
+    is the limit ours must equal."""
+    A = tg.tensor(np.asarray(data, dtype=np.float64), requires_grad=True)
+    tg.linalg.det(A).sum().backward()
+    assert tg.autograd.gradcheck(lambda a: tg.linalg.det(a), (A,))
+    near = torch.tensor(np.asarray(data) + 1e-9 * np.eye(np.shape(data)[-1]), requires_grad=True)
+    torch.linalg.det(near).sum().backward()
+    np.testing.assert_allclose(A.grad.numpy(), near.grad.numpy(), atol=1e-6)
+
+
+def test_cholesky_s_gradient_is_symmetric_as_torch_s(torch: Any) -> None:
+    grads = []
+    for m in (tg, torch):
+        A = m.tensor([[4.0, 2.0], [2.0, 5.0]], dtype=m.float64, requires_grad=True)
+        (
+            m.linalg.cholesky(A) * m.tensor([[1.0, 0.0], [2.0, 3.0]], dtype=m.float64)
+        ).sum().backward()
+        grads.append(A.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.linalg.svdvals(m.tensor([[float("nan"), 1.0], [1.0, 1.0]])),
+        lambda m: m.linalg.pinv(m.tensor([[1.0, float("nan")], [2.0, 3.0]])),
+        lambda m: m.linalg.cholesky(m.tensor([[float("nan"), 1.0], [1.0, 1.0]])),
+        lambda m: m.linalg.cholesky(m.tensor([[float("inf"), 1.0], [1.0, 1.0]])),
+    ],
+)
+def test_non_finite_input_raises_linalg_error_as_in_torch(torch: Any, call: Any) -> None:
+    with pytest.raises(torch.linalg.LinAlgError):
+        call(torch)
+    with pytest.raises(tg.linalg.LinAlgError):
+        call(tg)

@@ -189,3 +189,34 @@ def test_std_of_a_constant_has_gradient_zero_as_in_torch(torch: Any, data: Any, 
         grads.append(x.grad.numpy())
     assert np.isfinite(grads[0]).all()
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+def test_float32_cumsum_and_small_int_prod_and_cumsum_keep_torch_s_results(torch: Any) -> None:
+    for fn in (
+        lambda m: m.cumsum(m.full((10**6,), 0.1), 0)[-1],
+        lambda m: m.cumsum(m.full((10**5, 2), 0.1), 0)[-1],
+        lambda m: m.prod(m.tensor([100, 2]), dtype=m.int8),
+        lambda m: m.cumsum(m.tensor([100, 100]), 0, dtype=m.int8),
+    ):
+        ours, theirs = fn(tg), fn(torch)
+        assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "data, fn",
+    [
+        ([1.0, float("nan"), 3.0], lambda m, x: m.max(x)),
+        ([float("nan"), 1.0, float("nan")], lambda m, x: m.min(x)),
+        ([[0.0, 1.0, 2.0]], lambda m, x: m.linalg.vector_norm(x, 0.5)),
+    ],
+)
+def test_gradients_at_nan_and_zero_match_torch(torch: Any, data: Any, fn: Any) -> None:
+    grads = []
+    for m in (tg, torch):
+        x = m.tensor(data, dtype=m.float64, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fn(m, x).backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-14)

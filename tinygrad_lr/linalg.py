@@ -66,6 +66,9 @@ def _apply(op: Any, name: str, problem: str, *args: Any) -> Tensor:
         raise LinAlgError(f"{name}: {problem}") from None
 
 
+_NO_SVD = "The algorithm failed to converge because the input matrix contained non-finite values."
+
+
 # ------------------------------------------------------------------ solving and inverting
 def inv(A: Tensor) -> Tensor:
     """The inverse of a square matrix (or of each in a batch).
@@ -110,6 +113,11 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
             f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
             f"{A.dtype} and B of type {B.dtype} instead"
         )
+    if B.ndim == 0 or (not left and B.ndim < 2):
+        raise RuntimeError(
+            f"linalg.solve: Expected B to have at least {1 if left else 2} dimensions, but it "
+            f"has {B.ndim}"
+        )
     if not left:  # X A = B  <=>  Aᵀ Xᵀ = Bᵀ
         return solve(A.transpose(-1, -2), B.transpose(-1, -2)).transpose(-1, -2)
     # torch's rule: B is a vector when it is 1-D, or a batch of vectors of A's batch shape.
@@ -127,7 +135,13 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
 
 def _broadcast_batches(A: Tensor, B: Tensor) -> tuple[Tensor, Tensor]:
     """A and B with their batch dimensions broadcast to one shape (NumPy's solve wants it)."""
-    batch = np.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
+    try:
+        batch = np.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
+    except ValueError:
+        raise RuntimeError(
+            f"linalg.solve: the batch dimensions of A {tuple(A.shape[:-2])} and B "
+            f"{tuple(B.shape[:-2])} do not broadcast"
+        ) from None
     return A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[-2:])
 
 
@@ -140,7 +154,7 @@ def pinv(A: Tensor) -> Tensor:
     >>> tg.linalg.pinv(tg.tensor([[1.0], [1.0]]))
     tensor([[0.5000, 0.5000]])
     """
-    return ops.Pinv.apply(_matrix(A, "linalg.pinv", square=False))
+    return _apply(ops.Pinv, "linalg.pinv", _NO_SVD, _matrix(A, "linalg.pinv", square=False))
 
 
 _Lstsq = collections.namedtuple(
@@ -200,10 +214,10 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
             [1., 2.]])
     """
     A = _matrix(A, "linalg.cholesky")
-    lower = A.tril()
-    symmetric = lower + lower.transpose(-1, -2).triu(1)
     problem = "The factorization could not be completed because the input is not positive-definite."
-    L = _apply(ops.Cholesky, "linalg.cholesky", problem, symmetric)
+    if not np.isfinite(A._data).all():  # NumPy would return NaNs or infs
+        raise LinAlgError(f"linalg.cholesky: {problem} (it holds NaN or inf)")
+    L = _apply(ops.Cholesky, "linalg.cholesky", problem, A)
     return L.transpose(-1, -2) if upper else L
 
 
@@ -220,7 +234,8 @@ def svdvals(A: Tensor) -> Tensor:
     >>> tg.linalg.svdvals(tg.tensor([[3.0, 0.0], [0.0, -4.0]]))
     tensor([4., 3.])
     """
-    return ops.Svdvals.apply(_matrix(A, "linalg.svdvals", square=False))
+    A = _matrix(A, "linalg.svdvals", square=False)
+    return _apply(ops.Svdvals, "linalg.svdvals", _NO_SVD, A)
 
 
 def svd(A: Tensor, full_matrices: bool = True) -> Any:
@@ -235,8 +250,8 @@ def svd(A: Tensor, full_matrices: bool = True) -> Any:
     tensor([4., 3.])
     """
     A = _matrix(A, "linalg.svd", square=False)
-    U = ops.SvdFactors.apply(A, bool(full_matrices), "U")
-    Vh = ops.SvdFactors.apply(A, bool(full_matrices), "Vh")
+    U = _apply(ops.SvdFactors, "linalg.svd", _NO_SVD, A, bool(full_matrices), "U")
+    Vh = _apply(ops.SvdFactors, "linalg.svd", _NO_SVD, A, bool(full_matrices), "Vh")
     return _Svd(U, svdvals(A), Vh)
 
 

@@ -64,7 +64,7 @@ def binary(
             if not dtype.is_floating_point and isinstance(b, float):
                 b = int(b)
             if not dtype.is_floating_point:
-                _check_integer_fits(b, dtype, function)
+                _check_integer_fits(b, dtype, function.__name__.lower())
     elif isinstance(b, np.ndarray):
         return binary(function, a, Tensor._make(b), reflected, floating)
     else:
@@ -91,14 +91,14 @@ def _result_dtype(a: Tensor, b: Any, floating: bool) -> dtypes.DType:
     return dtypes.DEFAULT_FLOAT if floating and not dtype.is_floating_point else dtype
 
 
-def _check_integer_fits(number: int, dtype: dtypes.DType, function: type) -> None:
+def _check_integer_fits(number: int, dtype: dtypes.DType, name: str) -> None:
     """Refuse a number outside an integer dtype's range (torch wraps it: uint8 + 300 is 45)."""
     info = np.iinfo(np.uint8 if np.dtype(dtype.numpy).kind == "b" else dtype.numpy)
     if not info.min <= number <= info.max:
         # torch's OverflowError for a number no 64-bit integer holds; it wraps the others
         error = OverflowError if not -(2**63) <= number < 2**64 else RuntimeError
         raise error(
-            f"{function.__name__.lower()}: the number {number} does not fit in {dtype} "
+            f"{name}: the number {number} does not fit in {dtype} "
             f"([{info.min}, {info.max}]), and wrapping it would give a wrong result; convert the "
             "tensor first, e.g. x.long() or x.double()"
         )
@@ -413,6 +413,8 @@ def compare(
         value = b._data
     elif isinstance(b, (*NUMBER_TYPES, np.ndarray)):
         value = b
+        if isinstance(b, int) and a._data.dtype.kind in "biu":  # torch wraps it: uint8 == 256
+            _check_integer_fits(b, a.dtype, ufunc.__name__)
     elif method is not None:
         raise TypeError(
             f"{method}(): argument 'other' must be a Tensor or a number, not {type(b).__name__}"

@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..grad_mode import state as grad_state
 from ..tensor import Tensor
 
 
@@ -83,14 +84,34 @@ class Det(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.linalg.det(a))
+        with np.errstate(invalid="ignore"):
+            out = np.linalg.det(a)
+        # NumPy's det of a matrix holding NaN can be 0; torch's is NaN.
+        out = np.where(np.isnan(a).any(axis=(-2, -1)), np.nan, out).astype(a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        return (g * out).unsqueeze(-1).unsqueeze(-1) * _T(Inv.apply(a))
+        if (out._data != 0).all():
+            return (g * out).unsqueeze(-1).unsqueeze(-1) * _T(Inv.apply(a))
+        # Fork: a singular matrix has no inverse; the gradient is then its cofactor matrix,
+        # from the SVD, as a constant (refused under create_graph, which would need more).
+        if grad_state.enabled:
+            raise NotImplementedError(
+                "the second derivative of linalg.det at a singular matrix is not implemented"
+            )
+        return g.unsqueeze(-1).unsqueeze(-1) * Tensor._make(_cofactors(a._data))
+
+
+def _cofactors(a):
+    """The cofactor matrices det(A) A⁻ᵀ, also for singular A: with A = U diag(s) Vᴴ, they are
+    det(U) det(Vᴴ) U diag(Π_{j≠i} s_j) Vᴴ."""
+    u, s, vh = np.linalg.svd(a)
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(s.shape[-1])], -1)
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * (u * others[..., None, :]) @ vh
 
 
 class Cholesky(Function):
@@ -134,7 +155,8 @@ class Pinv(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.linalg.pinv(a)
+        # torch's cutoff: singular values below eps · max(m, n) · the largest are taken as 0.
+        out = np.linalg.pinv(a, rcond=np.finfo(a.dtype).eps * max(a.shape[-2:]))
         ctx.save_for_backward(a, out)
         return out
 

@@ -152,7 +152,10 @@ class Amax(Function):
     @staticmethod
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        mask = (a == _spread(out.detach(), ctx)).to(g.dtype)
+        top = _spread(out.detach(), ctx)._data
+        # Where the result is NaN, the NaNs that made it are the ones that receive g, as torch.
+        hit = (a._data == top) | (np.isnan(a._data) & np.isnan(top))
+        mask = Tensor._make(np.asarray(hit, dtype=a._data.dtype))
         return _spread(g, ctx) * mask / mask.sum(ctx.dim, True), None, None
 
 
@@ -168,7 +171,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         ctx.shape, ctx.dim, ctx.keepdim = a.shape, None if dim is None else (dim,), keepdim
-        out = np.prod(a, axis=dim, keepdims=keepdim)
+        out = np.prod(a, axis=dim, keepdims=keepdim, dtype=a.dtype)  # NumPy widens small ints
         ctx.save_for_backward(a, out)
         return out
 
@@ -220,7 +223,9 @@ class Norm(Function):
         a, out = ctx.saved_tensors
         out = _spread(out, ctx)
         zero = out == 0
-        scale = a.sign() * a.abs() ** (ctx.p - 1) / out.where(~zero, 1.0) ** (ctx.p - 1)
+        nonzero = a != 0  # |a|ᵖ⁻¹ at a = 0 would be inf for p < 1: the slope there is 0
+        magnitude = a.abs().where(nonzero, 1.0) ** (ctx.p - 1)
+        scale = a.sign() * magnitude / out.where(~zero, 1.0) ** (ctx.p - 1)
         return (_spread(g, ctx) * scale).where(~zero, 0.0), None, None, None
 
 
@@ -230,7 +235,8 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        wide = np.float32 if a.dtype == np.float16 else None  # float16 accumulates in float32
+        # As torch: float16 accumulates in float32 and float32 in float64; ints keep their dtype.
+        wide = {np.float16: np.float32, np.float32: np.float64}.get(a.dtype.type, a.dtype)
         return np.cumsum(a, axis=dim, dtype=wide).astype(a.dtype, copy=False)
 
     @staticmethod
