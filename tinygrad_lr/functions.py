@@ -460,19 +460,28 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
 # ------------------------------------------------------------------ reductions
 # max/min with a dim return (values, indices) as torch.return_types does; var, std and
 # logsumexp are Tensor code over sum and mean, so their gradients come from those ops.
-def _return_type(name: str) -> Any:
-    base = collections.namedtuple(name, ["values", "indices"])
+def return_type(name: str, fields: Sequence[str] = ("values", "indices")) -> Any:
+    """A named tuple that prints as torch's ``torch.return_types.<name>`` does, one field a line
+    (``linalg`` makes its results with it too).
+
+    Examples
+    --------
+    >>> return_type("max")(1, 0)
+    tinygrad_lr.return_types.max(
+    values=1,
+    indices=0)
+    """
+    base = collections.namedtuple(name, fields)
 
     def __repr__(self: Any) -> str:
-        return (
-            f"tinygrad_lr.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
-        )
+        shown = ",\n".join(f"{field}={value!r}" for field, value in zip(fields, self))
+        return f"tinygrad_lr.return_types.{name}(\n{shown})"
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__,
                                 "__module__": "tinygrad_lr.return_types"})  # fmt: skip
 
 
-_MAX, _MIN = _return_type("max"), _return_type("min")
+_MAX, _MIN = return_type("max"), return_type("min")
 
 
 def _keepdim(keepdim: Any, name: str) -> bool:

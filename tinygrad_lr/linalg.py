@@ -9,7 +9,6 @@ work as in torch. A singular or not positive-definite matrix raises :class:`LinA
 
 from __future__ import annotations
 
-import collections
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 
 from . import ops
 from .arguments import normalize_dims
+from .functions import return_type
 from .tensor import Tensor
 
 __all__ = [
@@ -157,9 +157,7 @@ def pinv(A: Tensor) -> Tensor:
     return _apply(ops.Pinv, "linalg.pinv", _NO_SVD, _matrix(A, "linalg.pinv", square=False))
 
 
-_Lstsq = collections.namedtuple(
-    "linalg_lstsq", ["solution", "residuals", "rank", "singular_values"]
-)
+_Lstsq = return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
 
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None) -> Any:
@@ -221,8 +219,8 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     return L.transpose(-1, -2) if upper else L
 
 
-_Svd = collections.namedtuple("linalg_svd", ["U", "S", "Vh"])
-_Qr = collections.namedtuple("linalg_qr", ["Q", "R"])
+_Svd = return_type("linalg_svd", ("U", "S", "Vh"))
+_Qr = return_type("linalg_qr", ("Q", "R"))
 
 
 def svdvals(A: Tensor) -> Tensor:
@@ -317,10 +315,9 @@ def vector_norm(
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not {ord!r}")
     dims = None if dim is None else normalize_dims(dim, x.ndim)
-    if ord == math.inf:
-        return x.abs().amax(dims if dims is not None else tuple(range(x.ndim)), keepdim)
-    if ord == -math.inf:
-        return x.abs().amin(dims if dims is not None else tuple(range(x.ndim)), keepdim)
+    if ord in (math.inf, -math.inf):  # the largest or smallest |x|
+        every = dims if dims is not None else tuple(range(x.ndim))
+        return x.abs().amax(every, keepdim) if ord > 0 else x.abs().amin(every, keepdim)
     if ord == 0:  # a count: no gradient, as torch's is 0
         return (x != 0).sum(dims, keepdim).to(x.dtype).detach()
     return ops.Norm.apply(x, ord, dims, keepdim)
