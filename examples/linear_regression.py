@@ -13,6 +13,7 @@ the fit reported in the table's own units). --summary then prints statsmodels' O
     python examples/linear_regression.py --summary --epochs 5
     python examples/linear_regression.py --save model.npz --plot fit.png
     python examples/linear_regression.py --graph graph.svg
+    python examples/linear_regression.py --steps backward.html
 
 The last line printed starts with "summary:" and holds the results as key=value pairs.
 """
@@ -20,6 +21,7 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +53,11 @@ def sgd(params, lr, batch_size):
             param.grad.zero_()
 
 
-def train(features, labels, epochs, lr, batch_size):
-    """The tutorial's training loop; returns w, b and the loss after each epoch."""
+def train(features, labels, epochs, lr, batch_size, steps_page=None):
+    """The tutorial's training loop; returns w, b and the loss after each epoch.
+
+    With ``steps_page``, the first step's backward is recorded as it runs and written there as
+    a web page (``--steps``)."""
     w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
     net, loss = linreg, squared_loss
@@ -61,7 +66,10 @@ def train(features, labels, epochs, lr, batch_size):
         for step, (X, y) in enumerate(data_iter(batch_size, features, labels), start=1):
             l = loss(net(X, w, b), y)  # noqa: E741  (the tutorial's name)
             check_finite(l, lr=lr, epoch=epoch + 1, step=step)  # stop if training diverges
-            l.sum().backward()
+            if steps_page is not None and epoch == 0 and step == 1:
+                save_backward_steps(steps_page, l.sum(), {"w": w, "b": b, "X": X, "y": y})
+            else:
+                l.sum().backward()
             sgd([w, b], lr, batch_size)
         with torch.no_grad():
             train_l = loss(net(features, w, b), labels)
@@ -128,6 +136,14 @@ def plot(path, losses, actual, fitted):
     plt.close(fig)
 
 
+def save_backward_steps(path, step_loss, names):
+    """Call step_loss.backward(), recording each step of it into a web page."""
+    from tinygrad_lr.viz import backward_steps, save_steps
+
+    frames = backward_steps(step_loss, {**names, "loss": step_loss}, show_order=True, legend=True)
+    save_steps(frames, path, title="The first training step: backward, step by step")
+
+
 def draw_training_step(path, X, y, w, b):
     """Draw the graph of one training step, its gradients included, with Graphviz (svg/png/pdf)."""
     from tinygrad_lr.viz import make_dot, render_graph
@@ -183,6 +199,12 @@ def parse_args(argv=None):
         "--graph", type=Path, metavar="PATH", help="draw one training step's graph (.svg/.png/.pdf)"
     )
     parser.add_argument(
+        "--steps",
+        type=Path,
+        metavar="PATH",
+        help="write the first training step's backward, step by step, as a web page (.html)",
+    )
+    parser.add_argument(
         "--summary",
         action="store_true",
         help="print the OLS summary table (std errors, t, p-values, R², F) after training",
@@ -208,7 +230,28 @@ def parse_args(argv=None):
             )
     if args.graph is not None and args.graph.suffix not in (".svg", ".png", ".pdf"):
         parser.error(f"--graph draws .svg, .png or .pdf files, not {args.graph.name!r}")
+    if args.steps is not None and args.steps.suffix not in (".html", ".htm"):
+        parser.error(f"--steps writes a web page ending in .html, not {args.steps.name!r}")
+    if args.graph is not None or args.steps is not None:
+        check_graphviz(parser)
+    for option in ("save", "plot", "graph", "steps"):
+        path = getattr(args, option)
+        if path is not None and not path.parent.is_dir():
+            parser.error(f"--{option} {path}: the folder {str(path.parent)!r} does not exist")
     return args
+
+
+def check_graphviz(parser):
+    """--graph and --steps draw with Graphviz: check for it before training, not after."""
+    try:
+        import tinygrad_lr.viz  # noqa: F401
+    except ImportError:
+        parser.error('--graph and --steps need the graphviz package: pip install -e ".[viz]"')
+    if shutil.which("dot") is None:
+        parser.error(
+            "--graph and --steps need Graphviz's `dot` program: apt-get install graphviz "
+            "(Debian, Ubuntu) or brew install graphviz (macOS)"
+        )
 
 
 def main(argv=None):
@@ -220,7 +263,8 @@ def main(argv=None):
         true_b = 2.0
         features, labels = synthetic_data(true_w, true_b, args.samples)
         names = [f"w[{i}]" for i in range(len(true_w))]
-        w, b, losses = train(features, labels, args.epochs, args.lr, args.batch_size)
+        w, b, losses = train(features, labels, args.epochs, args.lr, args.batch_size, args.steps)
+        trained = features, w, b  # what the steps saw: the features, and w and b on their scale
         print(f"error in estimating w: {true_w - w.reshape(true_w.shape)}")
         print(f"error in estimating b: {true_b - b}")
     else:
@@ -233,7 +277,10 @@ def main(argv=None):
         if bool((std == 0).any()):
             constant = [n for n, s in zip(names, std.tolist()) if s == 0]
             raise SystemExit(f"error: constant columns cannot be standardised: {constant}")
-        w_scaled, b_scaled, losses = train(scaled, labels, args.epochs, args.lr, args.batch_size)
+        w_scaled, b_scaled, losses = train(
+            scaled, labels, args.epochs, args.lr, args.batch_size, args.steps
+        )
+        trained = scaled, w_scaled, b_scaled
         w, b = to_original_units(w_scaled, b_scaled, mean, std)
 
     w_ls, b_ls = closed_form(features, labels)
@@ -262,12 +309,12 @@ def main(argv=None):
     if args.plot is not None:
         plot(args.plot, losses, labels.numpy()[:, 0], fitted.numpy()[:, 0])
         print(f"saved the plot to {args.plot}")
-    if args.graph is not None:  # the batch a step sees, with the learned w and b
-        try:
-            n = args.batch_size
-            draw_training_step(args.graph, features[:n], labels[:n], w, b)
-        except (ImportError, RuntimeError) as error:  # no graphviz package or `dot` program
-            raise SystemExit(f"error: {error}") from None
+    if args.steps is not None:
+        print(f"saved the first training step's backward, step by step, to {args.steps}")
+    if args.graph is not None:  # a batch as a step sees it (standardised with --csv), learned w, b
+        seen, w_seen, b_seen = trained
+        n = args.batch_size
+        draw_training_step(args.graph, seen[:n], labels[:n], w_seen, b_seen)
         print(f"saved the graph of one training step to {args.graph}")
 
     data = "synthetic" if args.csv is None else args.csv.name

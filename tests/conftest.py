@@ -1,5 +1,5 @@
 """Shared fixtures. With CI=true, a skipped test is a failure: torch, graphviz, scipy,
-statsmodels and safetensors must be there."""
+statsmodels, safetensors, selenium and Chromium must be there."""
 
 from __future__ import annotations
 
@@ -35,8 +35,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         import safetensors.numpy  # noqa: F401
     except ImportError:
         missing.append('safetensors (pip install -e ".[safetensors]")')
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append('selenium (pip install -e ".[dev]")')
     if shutil.which("dot") is None:
         missing.append("the graphviz program `dot` (apt-get install -y graphviz)")
+    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+        missing.append("Chromium and ChromeDriver (apt-get install -y chromium chromium-driver)")
     if missing:
         raise pytest.UsageError("CI=true but these are missing: " + "; ".join(missing))
 

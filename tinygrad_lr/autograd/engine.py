@@ -35,6 +35,13 @@ from ..ops.reduce import SumToSize
 from ..tensor import Tensor
 from .function import Function, _refusing
 
+OBSERVERS: list[Callable[..., None]] = []
+"""Callbacks told of each step of every walk, as ``observer(event, *values)``: ``"visit"`` (a
+node and the gradient it received), ``"sum"`` (a broadcast gradient before and after SumToSize),
+``"send"`` (a gradient handed to an input; whether it adds to one already received) and
+``"leaf"`` (the total a leaf receives). :func:`tinygrad_lr.viz.backward_steps` draws a walk
+from these. While the list is empty, a step costs one check of it."""
+
 
 def topological_order(*roots: Function) -> list[Function]:
     """Every node reachable from ``roots``, in the order backward visits them: newest first.
@@ -128,6 +135,8 @@ def _walk(
                 captured[slot] = grad
         if node._hooks:
             grad = _run_hooks(node._hooks, grad)
+        if OBSERVERS:
+            _tell("visit", node, grad)
         if node._retained is not None:
             retained = node._retained()
             if retained is not None:
@@ -151,7 +160,13 @@ def _walk(
                 input_grad = _from_numpy(input_grad)
             shape = node.input_shapes[index]
             if input_grad._data.shape != shape:  # only the gradient of a broadcast operand
-                input_grad = _sum_to_shape(input_grad, shape, node, index)
+                summed = _sum_to_shape(input_grad, shape, node, index)
+                if OBSERVERS:
+                    _tell("sum", node, index, input_grad, summed)
+                input_grad = summed
+            if OBSERVERS:
+                added = parent in pending if isinstance(parent, Function) else id(parent) in leaves
+                _tell("send", node, index, parent, input_grad, added)
             _send(parent, input_grad, pending, heap, leaves)
         if not retain_graph:
             node._saved = None
@@ -161,12 +176,19 @@ def _walk(
             continue  # a leaf that was not asked for: nothing happens to it, hooks included
         if leaf._backward_hooks:
             grad = _run_hooks(leaf._backward_hooks, grad)
+        if OBSERVERS:
+            _tell("leaf", leaf, grad)
         if captured is None:
             _accumulate(leaf, grad)
         else:
             for slot in leaf_slots[id(leaf)]:
                 captured[slot] = grad
     return captured
+
+
+def _tell(event: str, *values: Any) -> None:
+    for observer in list(OBSERVERS):
+        observer(event, *values)
 
 
 def _send(

@@ -15,6 +15,7 @@ from ..datasets import data_iter, synthetic_data
 from ..tensor import Tensor
 from .dot import make_dot
 from .render import Graph
+from .steps import Frames, backward_steps
 
 TRUE_W = [3.0, -1.2]
 TRUE_B = 2.0
@@ -78,3 +79,20 @@ def figure_graph() -> Graph:
     True
     """
     return tutorial_graph(show_grads=True, show_order=True, legend=True)
+
+
+FIGURE_STEPS = (5, 6, 8)
+"""The frames docs/graphs.md shows as pictures: Add sending two gradients, SumToSize, the end."""
+
+
+def figure_steps() -> Frames:
+    """The step-by-step page of docs/graphs.md: the figure's loss, its backward frame by frame.
+
+    Examples
+    --------
+    >>> frames = figure_steps()
+    >>> len(frames), frames[FIGURE_STEPS[1]].kind
+    (9, 'sum')
+    """
+    tensors = tutorial_loss(backward=False)
+    return backward_steps(tensors["loss"], tensors, show_order=True, legend=True)

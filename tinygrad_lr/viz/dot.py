@@ -132,6 +132,30 @@ def make_dot(
     >>> graph.source.count("->")  # X, w -> MatMul -> Add <- SumToSize <- b, ... -> output
     10
     """
+    drawing = drawing_of(output, params, show_values, show_grads, show_order, max_nodes, legend)
+    return graph_of(drawing.lines)
+
+
+def drawing_of(
+    output: Tensor | Sequence[Tensor],
+    params: Mapping[str, Tensor] | Iterable[tuple[str, Tensor]] | None = None,
+    show_values: bool = False,
+    show_grads: bool = False,
+    show_order: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    legend: bool = False,
+) -> _Drawing:
+    """The drawing :func:`make_dot` makes, with where each part of it was written.
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> w = tg.ones(2, requires_grad=True)
+    >>> loss = (w * 3).sum()
+    >>> drawing = drawing_of(loss, {"w": w})
+    >>> sorted(drawing.op_ids.values()), drawing.inputs[loss.grad_fn.next_functions[0], 0][0]
+    (['op0', 'op1'], 'p0')
+    """
     outputs = _check_outputs(output)
     named = _check_params(params)
     if max_nodes is not None and (
@@ -142,9 +166,18 @@ def make_dot(
     drawing.draw(outputs, show_order, max_nodes)
     if legend:
         drawing.add_legend()
-    return Graph(
-        graph_attr=_GRAPH_ATTR, node_attr=_NODE_ATTR, edge_attr=_EDGE_ATTR, body=drawing.lines
-    )
+    return drawing
+
+
+def graph_of(lines: list[str]) -> Graph:
+    """A Graph of DOT lines, with make_dot's layout and styles.
+
+    Examples
+    --------
+    >>> graph_of(["\\ta -> b\\n"]).source.splitlines()[-2:]
+    ['\\ta -> b', '}']
+    """
+    return Graph(graph_attr=_GRAPH_ATTR, node_attr=_NODE_ATTR, edge_attr=_EDGE_ATTR, body=lines)
 
 
 def _check_outputs(output: Any) -> list[Tensor]:
@@ -186,6 +219,28 @@ def _quote(text: str) -> str:
     """A DOT string literal: quotes and backslashes escaped, line breaks as ``\\n``."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
+
+
+def node_line(dot_id: str, label: str, color: str, extra: str = "") -> str:
+    """One node of the DOT text: its label, fill colour and other attributes.
+
+    Examples
+    --------
+    >>> node_line("op0", "Add\\n(10, 1)", "#e0e0e0", " shape=ellipse")
+    '\\top0 [label="Add\\\\n(10, 1)" fillcolor="#e0e0e0" shape=ellipse]\\n'
+    """
+    return f"\t{dot_id} [label={_quote(label)} fillcolor={_quote(color)}{extra}]\n"
+
+
+def edge_line(tail: str, head: str, extra: str = "") -> str:
+    """One arrow of the DOT text.
+
+    Examples
+    --------
+    >>> edge_line("p0", "op1", " style=dashed")
+    '\\tp0 -> op1 style=dashed\\n'
+    """
+    return f"\t{tail} -> {head}{extra}\n"
 
 
 def _memory_owner(array: np.ndarray) -> np.ndarray:
@@ -247,15 +302,22 @@ class _Drawing:
         self.counts = {"p": 0, "d": 0}
         self.reductions = 0
         self._owner_names: dict[int, str] | None = None
+        # Where each part was written, for drawings that restyle it (viz.steps): DOT id ->
+        # (line, label, kind, extra attributes); op -> DOT id; (op, input index) -> (DOT id of
+        # the input, line of its arrow into the op, SumToSize's DOT id and line of the arrow
+        # into it, or None where the gradient is not summed back).
+        self.nodes: dict[str, tuple[int, str, str, str]] = {}
+        self.op_ids: dict[Function, str] = {}
+        self.inputs: dict[tuple[Function, int], tuple[str, int, str | None, int | None]] = {}
 
     # ------------------------------------------------------------------ nodes
     def node(self, dot_id: str, label: str, kind: str, extra: str = "") -> None:
-        self.lines.append(
-            f"\t{dot_id} [label={_quote(label)} fillcolor={_quote(COLORS[kind])}{extra}]\n"
-        )
+        self.nodes[dot_id] = (len(self.lines), label, kind, extra)
+        self.lines.append(node_line(dot_id, label, COLORS[kind], extra))
 
-    def edge(self, tail: str, head: str, extra: str = "") -> None:
-        self.lines.append(f"\t{tail} -> {head}{extra}\n")
+    def edge(self, tail: str, head: str, extra: str = "") -> int:
+        self.lines.append(edge_line(tail, head, extra))
+        return len(self.lines) - 1
 
     def tensor_lines(self, tensor: Tensor) -> list[str]:
         """Shape and dtype, then values and gradient when asked."""
@@ -295,7 +357,7 @@ class _Drawing:
             else:
                 lines.append(f"{format_shape(shape)} {dtype}")
                 if self.show_values:
-                    lines.append("value not kept")
+                    lines.append("value not kept (the tensor was freed)")
             self.labels[key] = "\n".join(lines)
         return self.tensor_node(key, "d", "data")
 
@@ -336,7 +398,9 @@ class _Drawing:
         self.node(dot_id, "\n".join(lines), "output")
         return dot_id
 
-    def reduction(self, tail: str, head: str, grad_shape: tuple, shape: tuple) -> None:
+    def reduction(
+        self, tail: str, head: str, grad_shape: tuple, shape: tuple
+    ) -> tuple[str, int, int]:
         """Draw tail -> SumToSize -> head for an input whose gradient is summed back."""
         dot_id = f"r{self.reductions}"
         self.reductions += 1
@@ -346,8 +410,8 @@ class _Drawing:
             f"{format_shape(grad_shape)}; backward sums its gradient back (the op SumToSize)"
         )
         self.node(dot_id, label, "reduction", f" shape=ellipse tooltip={_quote(tooltip)}")
-        self.edge(tail, dot_id)
-        self.edge(dot_id, head)
+        into_reduction = self.edge(tail, dot_id)
+        return dot_id, into_reduction, self.edge(dot_id, head)
 
     # ------------------------------------------------------------------ the walk
     def draw(self, outputs: list[Tensor], show_order: bool, max_nodes: int | None) -> None:
@@ -362,7 +426,7 @@ class _Drawing:
         # The first nodes of the order are the ones nearest the output: every consumer of a
         # kept node is kept too, so the drawing stays connected to the output.
         kept = order if max_nodes is None else order[:max_nodes]
-        op_ids = {node: f"op{i}" for i, node in enumerate(kept)}
+        op_ids = self.op_ids = {node: f"op{i}" for i, node in enumerate(kept)}
         self.count_uses(kept)
         # The shape of each op's result: what its consumer received (consumers come first).
         result_shapes: dict[Function, tuple] = {}
@@ -392,11 +456,11 @@ class _Drawing:
                     # Arrows in argument order (X before w), so Graphviz draws them left to right.
                     result_shapes.setdefault(parent, shape)
                     if parent in op_ids:
-                        self.connect(op_ids[parent], op_id, _gradient_shape(node, index), shape)
+                        self.connect(node, index, op_ids[parent], op_id, shape)
                     else:  # left out by max_nodes
                         cut_from.append(op_id)
                 else:
-                    self.connect(self.leaf(parent), op_id, _gradient_shape(node, index), shape)
+                    self.connect(node, index, self.leaf(parent), op_id, shape)
         if len(kept) < len(order):
             self.note(order[len(kept) :], cut_from, max_nodes)
 
@@ -410,12 +474,14 @@ class _Drawing:
                 elif parent is None and data and data[index] is not None:
                     self.uses[id(data[index][0])] += 1
 
-    def connect(self, tail: str, head: str, grad_shape: tuple, shape: tuple) -> None:
+    def connect(self, node: Function, index: int, tail: str, head: str, shape: tuple) -> None:
         """An arrow from an input to the op using it, through SumToSize if it was broadcast."""
+        grad_shape = _gradient_shape(node, index)
         if tuple(grad_shape) == tuple(shape):
-            self.edge(tail, head)
+            self.inputs[node, index] = (tail, self.edge(tail, head), None, None)
         else:
-            self.reduction(tail, head, grad_shape, shape)
+            reduction, into_reduction, into_op = self.reduction(tail, head, grad_shape, shape)
+            self.inputs[node, index] = (tail, into_op, reduction, into_reduction)
 
     def note(self, left_out: list[Function], cut_from: list[str], max_nodes: int | None) -> None:
         """One node saying what max_nodes left out, with a dashed arrow to where it was cut."""
@@ -434,24 +500,24 @@ class _Drawing:
             self.edge("omitted", head, " style=dashed")
 
     def add_legend(self) -> None:
-        """One table naming the colours, drawn beside the graph."""
-        rows = []
-        for kind, text, rounded in _LEGEND:
-            style = ' STYLE="ROUNDED"' if rounded else ""
-            rows.append(f'<TR><TD BGCOLOR="{COLORS[kind]}"{style}>{text}</TD></TR>')
-        table = (
-            '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="4">'
-            '<TR><TD BORDER="0"><B>legend</B></TD></TR>' + "".join(rows) + "</TABLE>"
+        """A legend beside the graph: one node of each kind, drawn with that kind's shape."""
+        self.lines.append(
+            '\tsubgraph cluster_legend {\n\t\tlabel="legend" fontname="Helvetica" fontsize="12" '
+            'style="rounded" color="#bbbbbb"\n'
         )
-        self.lines.append(f'\tlegend [label=<{table}> shape=plaintext style=""]\n')
+        for index, (kind, text, shape) in enumerate(_LEGEND):
+            extra = f" shape={shape}" + (" style=filled" if shape == "note" else "")
+            self.lines.append("\t" + node_line(f"legend{index}", text, COLORS[kind], extra))
+        chain = " -> ".join(f"legend{index}" for index in range(len(_LEGEND)))
+        self.lines.append(f"\t\t{chain} [style=invis]\n\t}}\n")
 
 
 _LEGEND = [
-    ("parameter", "parameter: a leaf that requires grad", True),
-    ("data", "data: a tensor that needs no grad", True),
-    ("op", "operation (a node backward visits)", False),
-    ("reduction", "SumToSize: a broadcast gradient summed back", False),
-    ("output", "output", True),
+    ("parameter", "parameter: a leaf that requires grad;\nits gradient lands in .grad", "box"),
+    ("data", "data: a tensor that needs no grad (X, y);\n'view of y': y reshaped or sliced", "box"),
+    ("op", "operation: a node backward visits", "ellipse"),
+    ("reduction", "SumToSize: a broadcast gradient\nsummed back to its input's shape", "ellipse"),
+    ("output", "output: the tensor drawn", "box"),
 ]
 
 
