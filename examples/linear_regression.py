@@ -112,28 +112,50 @@ def print_table(names, rows):
         print(f"{label:14s}" + "".join(f"{v:12.4f}" for v in [*w, b]))
 
 
-def plot(path, losses, actual, fitted):
-    """Save a PNG: the loss after each epoch, and fitted against actual values."""
+def plot(path, losses, actual, fitted, title, target):
+    """Save a PNG: the loss after each epoch, and the residuals against the fitted values."""
+    import matplotlib.pyplot as plt
+
+    fig = plot_figure(losses, actual, fitted, title, target)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_figure(losses, actual, fitted, title, target):
+    """The figure --plot saves."""
     import matplotlib
 
     matplotlib.use("Agg")  # draw to a file, without a display
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
-    fig, (ax_loss, ax_fit) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax_loss, ax_residual) = plt.subplots(1, 2, figsize=(11, 4.2))
     ax_loss.plot(range(1, len(losses) + 1), losses, marker="o")
-    ax_loss.set(xlabel="epoch", ylabel="training loss (squared / 2)", yscale="log")
-    ax_loss.set_title("loss curve")
+    ax_loss.set(xlabel="epoch", ylabel="training loss, mean of (ŷ - y)² / 2", yscale="log")
+    ax_loss.set_title("loss after each epoch (log scale)")
     ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_fit.scatter(actual, fitted, s=8, alpha=0.6)
-    low, high = float(min(actual.min(), fitted.min())), float(max(actual.max(), fitted.max()))
-    ax_fit.plot([low, high], [low, high], "k--", linewidth=1, label="fitted = actual")
-    ax_fit.set(xlabel="actual y", ylabel="fitted y")
-    ax_fit.set_title("fitted against actual")
-    ax_fit.legend()
+    # Plain numbers (30, not 3×10¹); between powers of ten only 2, 3 and 5, over few decades.
+    ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    decades = np.log10(max(losses) / min(losses)) if min(losses) > 0 else np.inf
+    ax_loss.yaxis.set_minor_formatter(
+        FuncFormatter(lambda value, _: f"{value:g}" if leading_digit(value) in (2, 3, 5) else "")
+        if decades < 3
+        else NullFormatter()
+    )
+    residuals = actual - fitted
+    ax_residual.scatter(fitted, residuals, s=8, alpha=0.6)
+    ax_residual.axhline(0, color="black", linestyle="--", linewidth=1, label="residual 0")
+    ax_residual.set(xlabel=f"fitted {target}", ylabel=f"residual: {target} - fitted {target}")
+    ax_residual.set_title("residuals against fitted values\n(a pattern is what the model misses)")
+    ax_residual.legend()
+    fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    return fig
+
+
+def leading_digit(value):
+    """The first significant digit of a positive number: 3 for 30 and for 0.3."""
+    return int(round(value / 10 ** np.floor(np.log10(value)), 6))
 
 
 def save_backward_steps(path, step_loss, names):
@@ -193,7 +215,10 @@ def parse_args(argv=None):
         help="save {'w', 'b'} with tinygrad_lr.save (in the table's units with --csv)",
     )
     parser.add_argument(
-        "--plot", type=Path, metavar="PATH", help="save a PNG of the loss curve and of the fit"
+        "--plot",
+        type=Path,
+        metavar="PATH",
+        help="save a PNG of the loss curve and of the residuals (.png)",
     )
     parser.add_argument(
         "--graph", type=Path, metavar="PATH", help="draw one training step's graph (.svg/.png/.pdf)"
@@ -228,6 +253,8 @@ def parse_args(argv=None):
             parser.error(
                 '--plot needs matplotlib, which is not installed: pip install -e ".[plot]"'
             )
+    if args.plot is not None and args.plot.suffix.lower() != ".png":
+        parser.error(f"--plot writes a .png file, not {args.plot.name!r}")
     if args.graph is not None and args.graph.suffix not in (".svg", ".png", ".pdf"):
         parser.error(f"--graph draws .svg, .png or .pdf files, not {args.graph.name!r}")
     if args.steps is not None and args.steps.suffix not in (".html", ".htm"):
@@ -307,7 +334,12 @@ def main(argv=None):
         torch.save({"w": w.detach(), "b": b.detach()}, args.save)
         print(f"saved w and b to {args.save}")
     if args.plot is not None:
-        plot(args.plot, losses, labels.numpy()[:, 0], fitted.numpy()[:, 0])
+        if args.csv is None:
+            title = f"synthetic data: y = 3 x1 - 1.2 x2 + 2 + noise, {len(features)} rows"
+        else:
+            title = f"{args.csv.name}: {args.target} from {', '.join(names)}, {len(features)} rows"
+        target = "y" if args.csv is None else args.target
+        plot(args.plot, losses, labels.numpy()[:, 0], fitted.numpy()[:, 0], title, target)
         print(f"saved the plot to {args.plot}")
     if args.steps is not None:
         print(f"saved the first training step's backward, step by step, to {args.steps}")

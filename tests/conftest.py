@@ -1,5 +1,5 @@
 """Shared fixtures. With CI=true, a skipped test is a failure: torch, graphviz, scipy,
-statsmodels, safetensors, selenium and Chromium must be there."""
+statsmodels, safetensors, matplotlib, pillow, selenium and Chromium must be there."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         import safetensors.numpy  # noqa: F401
     except ImportError:
         missing.append('safetensors (pip install -e ".[safetensors]")')
+    try:
+        import matplotlib  # noqa: F401
+        import PIL  # noqa: F401
+    except ImportError:
+        missing.append('matplotlib and pillow (pip install -e ".[plot]")')
     try:
         import selenium  # noqa: F401
     except ImportError:

@@ -6,7 +6,9 @@ numbers with the truth the data were made from or with the closed-form least-squ
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +117,31 @@ def test_linear_regression_plot(tmp_path):
         return
     run("linear_regression.py", "--plot", "fit.png", "--epochs", "2", cwd=tmp_path)
     assert (tmp_path / "fit.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_linear_regression_plot_is_readable():
+    """Residuals (not a diagonal), the target's name on the axes, a title naming the data, and
+    plain numbers on the log axis."""
+    pytest.importorskip("matplotlib")
+    example = load_example("linear_regression")
+    actual, fitted = np.array([1.0, 2.0, 4.0]), np.array([1.5, 2.0, 3.0])
+    fig = example.plot_figure([32.0, 11.0, 4.2, 2.2, 1.4], actual, fitted, "ads.csv", "sales")
+    ax_loss, ax_residual = fig.axes
+    assert fig._suptitle.get_text() == "ads.csv"
+    assert ax_residual.get_xlabel() == "fitted sales" and "sales - fitted sales" in (
+        ax_residual.get_ylabel()
+    )
+    np.testing.assert_array_equal(ax_residual.collections[0].get_offsets()[:, 1], actual - fitted)
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax_loss.get_yticklabels(minor=True) if t.get_text()]
+    ticks += [t.get_text() for t in ax_loss.get_yticklabels() if t.get_text()]
+    assert ticks and all(re.fullmatch(r"[0-9.]+", text) for text in ticks), ticks
+    assert set(ticks) >= {"2", "3", "5", "10", "20", "30"}
+
+
+def test_linear_regression_plot_wants_a_png(tmp_path):
+    result = run("linear_regression.py", "--plot", "fit", cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "--plot writes a .png file, not 'fit'" in result.stderr
 
 
 def test_linear_regression_plot_without_matplotlib_says_how_to_install_it(tmp_path):
@@ -369,3 +396,81 @@ def test_polynomial_fit_runs_unchanged_on_torch_and_agrees(torch, tmp_path):
     for key in ours:
         if key.endswith(("_loss", "_gap")):
             assert ours[key] == pytest.approx(theirs[key], rel=2e-3, abs=1e-6), key
+
+
+# ---------------------------------------------------------------------------- loss_landscape
+def load_example(name: str):
+    """An example imported as a module, to look at what it draws."""
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_loss_landscape_newton_lands_and_scaling_lets_sgd_land(tmp_path):
+    out = summary(run("loss_landscape.py", cwd=tmp_path).stdout)
+    assert out["steps"] == 50
+    for scale in ("raw", "std"):
+        assert out[f"{scale}_newton"] < 1e-9  # a quadratic bowl: one Newton step is the bottom
+    assert out["std_sgd"] < 1e-9  # round bowl: lr = 1/λ_max lands in one step
+    assert out["raw_sgd"] > 0.5  # the valley: the intercept has hardly moved after 50 steps
+    assert out["raw_adam"] < out["raw_sgd"] and out["raw_momentum"] < out["raw_sgd"]
+    for name in ("sgd", "momentum", "adam"):
+        assert out[f"std_{name}"] < out[f"raw_{name}"]
+
+
+def test_loss_landscape_draws_two_panels_of_four_paths(tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("PIL")
+    landscape = load_example("loss_landscape")
+    panels = landscape.main(["--steps", "20"])
+    fig, _ = landscape.draw(panels, 20)
+    assert len(fig.axes) == 2
+    for ax, panel in zip(fig.axes, panels):
+        labels = [line.get_label() for line in ax.get_lines()]
+        names = [label.split(",")[0] for label in labels if "away" in label]
+        assert names == ["SGD", "momentum", "Adam", "Newton"]
+        assert "least squares" in labels
+        sgd = ax.get_lines()[0].get_xydata()
+        np.testing.assert_array_equal(sgd, panel["paths"]["SGD"])
+        assert len(sgd) == 21  # the start and 20 steps
+    assert "raw x" in fig.axes[0].get_title() and "standardised" in fig.axes[1].get_title()
+    run("loss_landscape.py", "--steps", "5", "--out", "l.png", "--gif", "l.gif", cwd=tmp_path)
+    assert (tmp_path / "l.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert (tmp_path / "l.gif").read_bytes()[:6] in (b"GIF87a", b"GIF89a")
+
+
+def test_loss_landscape_paths_are_the_optimisers_own(tmp_path):
+    """The SGD path is optim.SGD's: each step is θ - lr ∇L, checked by hand in NumPy."""
+    landscape = load_example("loss_landscape")
+    x, y = landscape.simple_regression_data(0)
+    panel = landscape.panel("raw x", x, y, 5)
+    xs, ys = x.numpy()[:, 0], y.numpy()[:, 0]
+    theta = np.zeros(2)
+    for step in range(1, 6):
+        residual = theta[0] * xs + theta[1] - ys
+        gradient = np.array([2 * np.mean(residual * xs), 2 * np.mean(residual)])
+        theta = theta - panel["lr"] * gradient
+        np.testing.assert_allclose(panel["paths"]["SGD"][step], theta, rtol=1e-12)
+    design = np.stack([xs, np.ones_like(xs)], axis=1)
+    hessian = 2 * design.T @ design / len(xs)
+    assert panel["lr"] == pytest.approx(1 / np.linalg.eigvalsh(hessian).max(), rel=1e-12)
+
+
+def test_loss_landscape_refuses_bad_paths_before_computing(tmp_path):
+    result = run("loss_landscape.py", "--out", "landscape.jpg", cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "writes a .png file" in result.stderr
+    result = run("loss_landscape.py", "--gif", "missing/l.gif", cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_docs_landscape_figure_is_the_examples_picture():
+    """docs/figures/loss_landscape.png is what docs/make_landscape_figure.py writes (pixels
+    depend on the matplotlib version, so its format and size are compared)."""
+    pytest.importorskip("matplotlib")
+    from PIL import Image
+
+    figure = ROOT / "docs" / "figures" / "loss_landscape.png"
+    with Image.open(figure) as image:
+        assert image.format == "PNG" and image.size == (1200, 520)
