@@ -7,8 +7,8 @@
 The conventions it enforces (tests/test_docs.py checks them on every page):
 
 - Every fenced block whose language is ``python`` is run, in page order, in one namespace per
-  page, in a fresh interpreter whose working directory is the repository root: what a reader gets
-  by pasting the page's blocks into ``python`` one after the other.
+  page, in a fresh interpreter started in an empty folder: what a reader gets by pasting the
+  page's blocks into ``python`` one after the other, from any directory.
 - A ``text`` block right after a ``python`` block, with the comment ``<!-- output -->`` on the
   line just above its fence, shows what that python block prints. Nobody writes it by hand: this
   script fills it in, and the tests fail when it differs from what the code prints.
@@ -235,7 +235,8 @@ class BlockRun:
 
 
 def run_page(path: Path, blocks: list[Block]) -> list[BlockRun]:
-    """Run the page's python blocks in a fresh interpreter with the repository root as cwd.
+    """Run the page's python blocks in a fresh interpreter, in an empty folder: a page's code
+    must work pasted from any directory, so it may not open files by relative paths.
 
     Blocks after a failing one are not run (they would fail for the wrong reason).
     """
@@ -247,6 +248,8 @@ def run_page(path: Path, blocks: list[Block]) -> list[BlockRun]:
         request, response = Path(tmp) / "blocks.json", Path(tmp) / "results.json"
         request.write_text(json.dumps({"page": display_name(path), "blocks": payload}))
         env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONIOENCODING": "utf-8"}
+        elsewhere = Path(tmp) / "elsewhere"
+        elsewhere.mkdir()
         process = subprocess.run(
             [
                 sys.executable,
@@ -255,7 +258,7 @@ def run_page(path: Path, blocks: list[Block]) -> list[BlockRun]:
                 str(request),
                 str(response),
             ],
-            cwd=ROOT,
+            cwd=elsewhere,
             env=env,
             capture_output=True,
             text=True,

@@ -1,5 +1,6 @@
 """Shared fixtures. With CI=true, a skipped test is a failure: torch, graphviz, scipy,
-statsmodels, safetensors, matplotlib, pillow, selenium and Chromium must be there."""
+statsmodels, safetensors, matplotlib, pillow, mkdocs, nbclient, selenium and Chromium must be
+there."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         import PIL  # noqa: F401
     except ImportError:
         missing.append('matplotlib and pillow (pip install -e ".[plot]")')
+    try:
+        import ipykernel  # noqa: F401
+        import mkdocs  # noqa: F401
+        import nbclient  # noqa: F401
+    except ImportError:
+        missing.append('mkdocs, nbclient and ipykernel (pip install -e ".[docs]")')
     try:
         import selenium  # noqa: F401
     except ImportError:
