@@ -546,7 +546,16 @@ def arg_index(tensor: Tensor, method: str, dim: int | None, keepdim: bool) -> Te
     tensor([1, 0])
     """
     axis = None if dim is None else normalize_dim(dim, tensor.ndim)
-    return Tensor._make(np.asarray(getattr(tensor._data, method)(axis=axis, keepdims=keepdim)))
+    data = tensor._data
+    if data.dtype.kind == "b":
+        raise RuntimeError(f"{method}(): does not support bool input; convert it, e.g. x.int()")
+    if axis is None and data.size == 0:
+        raise IndexError(
+            f"{method}(): Expected reduction dim to be specified for input.numel() == 0."
+        )
+    if axis is not None and data.shape and data.shape[axis] == 0:
+        raise IndexError(f"{method}(): Expected reduction dim {axis} to have non-zero size.")
+    return Tensor._make(np.asarray(getattr(data, method)(axis=axis, keepdims=keepdim)))
 
 
 def expanded_shape(shape: tuple[int, ...], sizes: tuple[Any, ...]) -> tuple[int, ...]:

@@ -75,6 +75,14 @@ def tensor(
     elif isinstance(data, (np.ndarray, np.generic)):
         array = np.array(data, copy=True)
     else:
+        data, wide, from_graph = _elements(data)
+        if from_graph:
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to "
+                "unexpected behavior. Consider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         try:
             array = np.array(data)
         except ValueError:
@@ -87,13 +95,62 @@ def tensor(
                 f"could not make a tensor from {data!r:.80}: expected numbers, nested lists of "
                 f"numbers, or an array (got elements of type {array.dtype})"
             )
-        if array.dtype == np.float64 and dtype is None:
+        if array.dtype == np.float64 and dtype is None and not wide:
             # Python floats are float32 by default, as in torch (with dtype=float64 they are
-            # converted directly, never rounded through float32 first).
+            # converted directly, never rounded through float32 first); NumPy's float64
+            # scalars and float64 tensors among the elements keep float64, as in torch.
             array = array.astype(np.float32)
     if dtype is not None:
-        array = array.astype(dtype.numpy, copy=False)
+        array = _converted(array, dtype)
     return _new(array, requires_grad)
+
+
+def _elements(data: Any) -> tuple[Any, bool, bool]:
+    """Nested lists with each tensor among them replaced by its values; whether an element
+    carries float64 (a NumPy float64 scalar or array, or a float64 tensor); and whether one of
+    those tensors requires grad (torch builds ``tensor([t1, t2])`` from them with a warning:
+    the result holds their values, not their history)."""
+    if not isinstance(data, (list, tuple)):
+        return data, False, False
+    wide = from_graph = False
+
+    def plain(item: Any) -> Any:
+        nonlocal wide, from_graph
+        if isinstance(item, Tensor):
+            from_graph = from_graph or item._requires_grad
+            item = item._data
+        if isinstance(item, (np.ndarray, np.generic)):
+            wide = wide or item.dtype == np.float64
+            return item
+        if isinstance(item, (list, tuple)):
+            return [plain(element) for element in item]
+        return item
+
+    return plain(data), wide, from_graph
+
+
+def _converted(array: np.ndarray, dtype: DType) -> np.ndarray:
+    """``array`` in ``dtype``. A value an integer dtype cannot hold raises, as in torch: NumPy
+    would give INT64_MIN for NaN and 1e20, or wrap 300 to 44 in uint8."""
+    target = np.dtype(dtype.numpy)
+    if target.kind in "iu" and array.dtype.kind in "fiu" and array.size:
+        info = np.iinfo(target)
+        with np.errstate(invalid="ignore"):
+            # As torch, the value itself must lie in the range (255.9 does not fit uint8).
+            # 2**63 - 1 is no float64: a float must stay below 2**63, which torch lets through
+            # to give INT64_MIN (docs/pytorch.md).
+            exact = array.dtype.kind != "f" or info.max < 2**53
+            too_big = array > info.max if exact else array >= float(info.max)
+            bad = too_big | (array < info.min)
+            if array.dtype.kind == "f":
+                bad |= np.isnan(array)
+        if bad.any():
+            value = array[bad].reshape(-1)[0]
+            raise RuntimeError(
+                f"value cannot be converted to type {target.name} without overflow: {value} is "
+                f"outside [{info.min}, {info.max}]"
+            )
+    return array.astype(target, copy=False)
 
 
 def as_tensor(
@@ -146,6 +203,8 @@ def _filled(
     devices.require_cpu(device, function)
     dtype = dtypes.to_dtype(dtype) or dtypes.DEFAULT_FLOAT
     shape = _size(size)
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        _converted(np.array([value]), dtype)  # the fill value fits the dtype, or raises
     try:
         array = np.full(shape, value, dtype=dtype.numpy)
     except (ValueError, MemoryError):  # NumPy: "array is too big" or out of memory
@@ -333,6 +392,12 @@ def arange(
         all_ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if all_ints else dtypes.DEFAULT_FLOAT
     dtype = dtypes.to_dtype(dtype)
+    if not dtype.is_floating_point:
+        # torch truncates the bounds and the step to integers first (NumPy would step by 0.5
+        # and truncate each value: arange(1, 2.5, 0.5) would be [1, 1, 1])
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("arange: step must be nonzero once truncated to an integer dtype")
     # Computed in float64 (or int64) and then converted, so float32 steps do not drift.
     work = np.int64 if not dtype.is_floating_point else np.float64
     return _new(np.arange(start, end, step, dtype=work).astype(dtype.numpy), requires_grad)

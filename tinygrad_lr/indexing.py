@@ -7,6 +7,7 @@ refused is wrong.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,14 @@ def numpy_key(key: Any) -> Any:
             raise IndexError(
                 f"tensors used as indices must be long, int or bool tensors, got {key.dtype}"
             )
+        if key._data.dtype == np.uint8:  # a mask in torch, not positions (NumPy's reading)
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return key._data.astype(np.bool_)
         return key._data
     if isinstance(key, list):
         try:

@@ -147,6 +147,11 @@ def setitem(tensor: Tensor, key: Any, value: Any) -> None:
     """
     if value is None:  # NumPy would write NaN
         raise TypeError(f"can't assign a NoneType to a {tensor.dtype} tensor")
+    if isinstance(key, Tensor) and key._data.dtype == np.uint8:
+        raise RuntimeError(  # torch's words: assigning through a uint8 mask is refused
+            "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char; "
+            "use a bool tensor, e.g. key.bool()"
+        )
     key = indexing.numpy_key(key)
     steps = indexing.torch_index_steps(key, tensor.ndim)
     source = promotion.data_of(value)

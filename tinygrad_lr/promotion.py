@@ -421,8 +421,14 @@ def compare(
         )
     else:
         return NotImplemented
+    left = a._data
+    if isinstance(b, Tensor) and bitwise is None and value.dtype != left.dtype:
+        # torch compares in the promoted dtype: int64 against float32 in float32 (NumPy would
+        # compare in float64, so 16777217 == 16777216.0 would differ from torch)
+        common = result_dtype(a, b).numpy
+        left, value = left.astype(common, copy=False), value.astype(common, copy=False)
     try:
-        return Tensor._make(np.asarray(ufunc(a._data, value)))
+        return Tensor._make(np.asarray(ufunc(left, value)))
     except ValueError:
         name = checks.COMPARISON_NAMES.get(ufunc.__name__, ufunc.__name__)
         checks.raise_if_not_broadcastable(name, a._data.shape, np.shape(value))

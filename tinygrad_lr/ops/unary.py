@@ -106,7 +106,7 @@ class Log(Function):
 
 
 class Abs(Function):
-    """out = |a|;  da = g * sign(a)  (0 at a = 0, as in torch)."""
+    """out = |a|;  da = g * sign(a)  (0 at a = 0 and at NaN, as in torch)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -120,11 +120,15 @@ class Abs(Function):
 
 
 class Sign(Function):
-    """out = sign(a): -1, 0 or 1;  da = 0 (a step function: flat wherever it is differentiable)."""
+    """out = sign(a): -1, 0 or 1 (0 at NaN, as torch);  da = 0 (a step function: flat wherever
+    it is differentiable)."""
 
     @staticmethod
     def forward(ctx, a):
-        return np.sign(a)
+        out = np.sign(a)
+        if out.dtype.kind == "f":
+            out = np.where(np.isnan(out), out.dtype.type(0), out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -147,7 +151,7 @@ class Sqrt(Function):
 
 
 class ReLU(Function):
-    """out = max(a, 0);  da = g where a > 0, else 0  (0 at a = 0, as in torch)."""
+    """out = max(a, 0);  da = 0 where out <= 0, else g  (0 at a = 0 and g at NaN, as torch)."""
 
     @staticmethod
     def forward(ctx, a):
@@ -158,7 +162,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * (out > 0)
+        return g.masked_fill(out <= 0, 0.0)
 
 
 class Sigmoid(Function):

@@ -70,11 +70,12 @@ class SGD(Optimizer):
         check_supported(
             "SGD", {"foreach": foreach, "differentiable": differentiable, "fused": fused}
         )
-        if lr < 0.0:
+        # not 0 <= x, where torch's SGD writes x < 0: NaN is refused too (torch trains to NaN)
+        if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
+        if not 0.0 <= momentum:
             raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
+        if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
