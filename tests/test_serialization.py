@@ -10,6 +10,10 @@ import io
 import json
 import os
 import pickle
+import signal
+import stat
+import subprocess
+import sys
 import zipfile
 from collections import OrderedDict
 
@@ -339,4 +343,87 @@ def test_a_newer_format_version_asks_for_an_upgrade(tmp_path):
 def test_a_missing_file_is_a_file_not_found_error_naming_it(tmp_path):
     path = tmp_path / "nowhere" / "model.pt"
     with pytest.raises(FileNotFoundError, match="model.pt"):
+        tg.load(path)
+
+
+# ------------------------------------------------------------------ files that betray, round two
+def test_save_writes_through_a_symlink_and_keeps_permissions(tmp_path):
+    target, link = tmp_path / "real.pt", tmp_path / "link.pt"
+    tg.save({"a": tg.ones(2)}, target)
+    os.chmod(target, 0o600)
+    link.symlink_to(target)
+    tg.save({"a": tg.zeros(2)}, link)
+    assert link.is_symlink() and link.resolve() == target.resolve()  # as torch.save
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert tg.load(link)["a"].tolist() == [0.0, 0.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.pt", "real.pt"]
+
+
+def test_a_save_killed_midway_leaves_no_temporary_file(tmp_path):
+    script = (
+        "import os, signal, numpy as np, tinygrad_lr as tg\n"
+        "real = np.savez\n"
+        "def dying(file, **arrays):\n"
+        "    file.write(b'x' * 100_000)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "np.savez = dying\n"
+        f"tg.save({{'w': tg.ones(1000)}}, {str(tmp_path / 'model.pt')!r})\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert completed.returncode == -signal.SIGKILL
+    assert list(tmp_path.iterdir()) == []  # no model.pt, no hidden .model.pt.*.tmp
+
+
+@pytest.mark.parametrize("dtype", ["<u2", "<u4", "<u8", ">f4", ">i8", "longdouble"])
+def test_save_refuses_what_load_would_refuse(tmp_path, dtype):
+    array = np.zeros(2, dtype=dtype)
+    with pytest.raises(TypeError, match="not one that tinygrad_lr.load reads.*convert it first"):
+        tg.save({"x": array}, tmp_path / "x.pt")
+    assert not (tmp_path / "x.pt").exists()
+
+
+def _crafted(path, manifest: bytes, **arrays):
+    np.savez(path, __tinygrad_lr_manifest__=np.frombuffer(manifest, np.uint8), **arrays)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        (b'{"format": "tinygrad_lr", "version": 1}', "no root object"),
+        (
+            b'{"format": "tinygrad_lr", "version": 1, "root": {"type": "float", "value": "x"}}',
+            "malformed entry",
+        ),
+        (
+            b'{"format": "tinygrad_lr", "version": 1, "root": {"type": "dict", "items": '
+            b'[[{"type": "list", "items": []}, 1]]}}',
+            "malformed entry",
+        ),
+        (b'{"format": "tinygrad_lr", "version": 1, "root": ' + b"7" * 5000 + b"}", "valid JSON"),
+    ],
+    ids=["no root", "float", "list as key", "5000 digits"],
+)
+def test_crafted_manifests_get_one_clear_error(tmp_path, manifest, message):
+    path = _crafted(tmp_path / "c.npz", manifest)
+    with pytest.raises(
+        RuntimeError, match=f"c.npz is not a valid tinygrad_lr checkpoint: .*{message}"
+    ):
+        tg.load(path)
+
+
+def test_a_declared_shape_larger_than_the_file_is_refused_before_allocating(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)}
+    )
+    manifest = io.BytesIO()
+    text = b'{"format": "tinygrad_lr", "version": 1, "root": {"type": "tensor", "array": "t0"}}'
+    np.save(manifest, np.frombuffer(text, np.uint8))
+    path = tmp_path / "huge.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("t0.npy", header.getvalue() + b"\0" * 16)
+        archive.writestr("__tinygrad_lr_manifest__.npy", manifest.getvalue())
+    assert path.stat().st_size < 1000
+    with pytest.raises(RuntimeError, match=r"declares shape \(1000000000000,\).*holds 16 bytes"):
         tg.load(path)

@@ -27,8 +27,10 @@ to PyTorch, and back, in one file. Unsupported dtypes (bfloat16, ...) are refuse
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
+import stat
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -80,6 +82,18 @@ class _Encoder:
                 raise TypeError(
                     f"cannot save the NumPy array at {where}: its dtype {array.dtype} is not "
                     "numeric (only bool, integer and float arrays can be stored without pickle)"
+                )
+            if array.dtype not in dtypes._BY_NUMPY:  # a saved file must always load
+                native = array.dtype.newbyteorder("=")
+                fix = (
+                    f"array.astype('{native}')"
+                    if native in dtypes._BY_NUMPY
+                    else "array.astype(np.int64) or array.astype(np.float64)"
+                )
+                raise TypeError(
+                    f"cannot save the NumPy array at {where}: its dtype {array.dtype.str} is not "
+                    f"one that tinygrad_lr.load reads (bool, uint8, int8-int64, float16-float64, "
+                    f"in this machine's byte order); convert it first, e.g. {fix}"
                 )
             kind = "ndarray" if isinstance(obj, np.ndarray) else "numpy_scalar"
             return {"type": kind, "array": self._store(array)}
@@ -233,29 +247,66 @@ def save(obj: Any, f: FileLike) -> None:
 
 
 def _write_atomically(path: str, write: Callable[[BinaryIO], Any]) -> None:
-    """Write a file through ``write`` to a temporary file, then rename it over ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write a file through ``write`` to a temporary file, then rename it over ``path``.
+
+    A symbolic link is written through, as torch.save does (the link stays, its target gets the
+    new file), and an existing file keeps its permissions. The data go first to an unnamed file
+    (Linux's O_TMPFILE) that gets its name only once complete, so a process killed mid-save
+    leaves nothing behind; where the file system has no such files, to a hidden named one.
+    """
     if os.path.isdir(path):
         example = os.path.join(path, "model.pt")
         raise IsADirectoryError(f"{path} is a directory; save to a file in it, e.g. {example}")
+    path = os.path.realpath(path)  # through symbolic links
+    directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         raise FileNotFoundError(
             f"cannot save to {path}: the directory {directory} does not exist; create it first "
             "(os.makedirs)"
         )
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)  # keep an existing file's permissions
+    except FileNotFoundError:
+        mode = None
     temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
-    # O_EXCL: never write through a file (or link) that already exists under this name;
-    # mode 0o666 lets the umask decide the permissions, as for any new file.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    fd, named = _temporary_file(directory, temporary)
     try:
         with os.fdopen(fd, "wb") as file:
             write(file)
             file.flush()
             os.fsync(file.fileno())
+            if mode is not None:
+                os.fchmod(file.fileno(), mode)
+            if not named:  # give the complete, unnamed file its temporary name
+                _name_unnamed(file.fileno(), temporary)
+                named = True
         os.replace(temporary, path)
     except BaseException:
-        os.remove(temporary)
+        if named and os.path.exists(temporary):
+            os.remove(temporary)
         raise
+
+
+def _name_unnamed(fd: int, name: str) -> None:
+    """Link an O_TMPFILE file into the directory under ``name`` (linkat, following
+    /proc/self/fd's link to the open file: os.link does that only given a directory fd)."""
+    proc = os.open("/proc/self/fd", os.O_RDONLY)
+    try:
+        os.link(str(fd), name, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def _temporary_file(directory: str, temporary: str) -> tuple[int, bool]:
+    """An open file to write a checkpoint into, and whether it already has a name."""
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        try:
+            return os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o666), False
+        except OSError:  # a file system without unnamed files (or an old kernel)
+            pass
+    # O_EXCL: never write through a file (or link) that already exists under this name;
+    # mode 0o666 lets the umask decide the permissions, as for any new file.
+    return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), True
 
 
 class _Decoder:
@@ -276,6 +327,7 @@ class _Decoder:
 
     def read(self, key: str) -> np.ndarray:
         """Read one array of the archive; NumPy refuses pickled (object) arrays."""
+        self.check_size(key)
         try:
             array = self.archive[key]
         except ValueError as error:  # object arrays (pickle) are refused; short data too
@@ -285,6 +337,27 @@ class _Decoder:
         if array.dtype not in dtypes._BY_NUMPY:
             raise self.corrupt(f"array {key!r} has unsupported dtype {array.dtype}")
         return array
+
+    def check_size(self, key: str) -> None:
+        """Refuse an array whose header declares more data than its member of the archive holds,
+        before NumPy allocates it (a 200-byte file may declare 10¹² elements)."""
+        try:
+            member = self.archive.zip.getinfo(f"{key}.npy")
+            with self.archive.zip.open(member) as raw:
+                version = np.lib.format.read_magic(raw)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(raw)
+                else:
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(raw)
+                available = member.file_size - raw.tell()
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+            raise self.corrupt(f"array {key!r} has a damaged header ({error})") from None
+        declared = math.prod(shape) * dtype.itemsize
+        if declared > available:
+            raise self.corrupt(
+                f"array {key!r} declares shape {tuple(shape)} of {dtype}, {declared:,} bytes, but "
+                f"the file holds {available:,} bytes of it"
+            )
 
     def decode(self, node: Any) -> Any:
         if node is None or isinstance(node, (bool, int, float, str)):
@@ -491,7 +564,7 @@ def _load_from(file: BinaryIO, name: str) -> Any:
         raw = decoder.read(_MANIFEST)
         try:
             manifest = json.loads(raw.tobytes().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        except (ValueError, RecursionError) as error:  # JSON's errors, a 5,000-digit number
             raise decoder.corrupt(f"the manifest is not valid JSON ({error})") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise decoder.corrupt("the manifest does not describe a tinygrad_lr checkpoint")
@@ -501,10 +574,14 @@ def _load_from(file: BinaryIO, name: str) -> Any:
                 f"{manifest.get('version')!r}; this version of tinygrad_lr reads version "
                 f"{VERSION}. Upgrade tinygrad_lr to load it."
             )
+        if "root" not in manifest:
+            raise decoder.corrupt("the manifest has no root object")
         try:
-            return decoder.decode(manifest.get("root"))
+            return decoder.decode(manifest["root"])
         except RecursionError:
             raise decoder.corrupt("the manifest is nested too deeply") from None
+        except (ValueError, TypeError) as error:  # a float that is not one, a list as a key
+            raise decoder.corrupt(f"the manifest has a malformed entry ({error})") from None
 
 
 __all__ = ["load", "save"]
