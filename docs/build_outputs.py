@@ -13,7 +13,8 @@ The conventions it enforces (tests/test_docs.py checks them on every page):
   line just above its fence, shows what that python block prints. Nobody writes it by hand: this
   script fills it in, and the tests fail when it differs from what the code prints.
 - ``<!-- requires: torch -->`` on the line just above a python block runs it only where torch is
-  installed (the tests skip it elsewhere, and a skip fails in CI).
+  installed (the tests skip it elsewhere, and a skip fails in CI); the text just above it must
+  say so where readers see it ("this block needs PyTorch").
 - ``<!-- source: ../tinygrad_lr/ops/arithmetic.py#Mul -->`` on the line just above a python
   block quotes that definition: the block must be its source, verbatim (this script copies it).
 - A link to source whose text is a code span naming a definition, like
@@ -157,6 +158,19 @@ def parse_blocks(text: str, page: str) -> tuple[list[Block], list[Problem]]:
                 )
             block.requires = [m.strip() for m in marker[len(REQUIRES_MARKER) :].split(",")]
             block.requires = [m for m in block.requires if m]
+            # The comment is invisible on the rendered page: the text above must say it too.
+            above = [line for line in lines[max(0, block.start - 6) : block.start - 2] if line]
+            said = " ".join(above[-3:]).lower()
+            for module in block.requires:
+                if "needs" not in said or module.lower() not in said:
+                    problems.append(
+                        Problem(
+                            page,
+                            block.start,
+                            f"the text just above a block that needs {module} must say so for "
+                            f"readers, e.g. '(this block needs {module}: pip install ...)'",
+                        )
+                    )
         if marker.startswith(SOURCE_MARKER) and block.language != "python":
             problems.append(
                 Problem(page, block.start, "<!-- source: ... --> must mark a python block")

@@ -9,7 +9,8 @@ the fit reported in the table's own units). --summary then prints statsmodels' O
 
     python examples/linear_regression.py
     python examples/linear_regression.py --epochs 5 --lr 0.03 --batch-size 10 --seed 1
-    python examples/linear_regression.py --csv ../shared/data/Advertising.csv --target sales
+    python examples/linear_regression.py --csv examples/data/norris.csv --target y --lr 0.1 \
+        --epochs 100
     python examples/linear_regression.py --summary --epochs 5
     python examples/linear_regression.py --save model.npz --plot fit.png
     python examples/linear_regression.py --graph graph.svg
@@ -21,7 +22,9 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
+import math
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +68,8 @@ def train(features, labels, epochs, lr, batch_size, steps_page=None):
     for epoch in range(epochs):
         for step, (X, y) in enumerate(data_iter(batch_size, features, labels), start=1):
             l = loss(net(X, w, b), y)  # noqa: E741  (the tutorial's name)
-            check_finite(l, lr=lr, epoch=epoch + 1, step=step)  # stop if training diverges
+            # Stop if training diverges; the features are on one scale (standardised with --csv).
+            check_finite(l, lr=lr, epoch=epoch + 1, step=step, standardized=True)
             if steps_page is not None and epoch == 0 and step == 1:
                 save_backward_steps(steps_page, l.sum(), {"w": w, "b": b, "X": X, "y": y})
             else:
@@ -73,7 +77,7 @@ def train(features, labels, epochs, lr, batch_size, steps_page=None):
             sgd([w, b], lr, batch_size)
         with torch.no_grad():
             train_l = loss(net(features, w, b), labels)
-            check_finite(train_l, lr=lr, epoch=epoch + 1)
+            check_finite(train_l, lr=lr, epoch=epoch + 1, standardized=True)
             losses.append(float(train_l.mean()))
             print(f"epoch {epoch + 1}, loss {losses[-1]:f}")
     return w, b, losses
@@ -86,10 +90,13 @@ def closed_form(features, labels):
     return solution[:-1, 0], float(solution[-1, 0])
 
 
-def standardize(features):
+def standardize(features, names):
     """(X - mean) / std per column: SGD with one learning rate needs features of one scale."""
     mean = features.mean(dim=0)
     std = ((features - mean) ** 2).mean(dim=0).sqrt()
+    if bool((std == 0).any()):
+        constant = [n for n, s in zip(names, std.tolist()) if s == 0]
+        raise SystemExit(f"error: constant columns cannot be standardised: {constant}")
     return (features - mean) / std, mean, std
 
 
@@ -109,7 +116,12 @@ def print_table(names, rows):
     header = "".join(f"{name:>12s}" for name in [*names, "b"])
     print(f"{'':14s}{header}")
     for label, w, b in rows:
-        print(f"{label:14s}" + "".join(f"{v:12.4f}" for v in [*w, b]))
+        print(f"{label:14s}" + "".join(cell(v) for v in [*w, b]))
+
+
+def cell(value):
+    """A number in 12 characters: 4 decimals, or powers of ten when it is too large for that."""
+    return f"{value:12.4f}" if abs(value) < 1e6 else f"{value:12.4e}"
 
 
 def plot(path, losses, actual, fitted, title, target):
@@ -235,6 +247,8 @@ def parse_args(argv=None):
         help="print the OLS summary table (std errors, t, p-values, R², F) after training",
     )
     args = parser.parse_args(argv)
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive, finite number, got {args.lr:g}")
     if (args.csv is None) != (args.target is None):
         parser.error("--csv PATH and --target COL go together")
     if args.csv is not None and args.samples is not None:
@@ -261,11 +275,24 @@ def parse_args(argv=None):
         parser.error(f"--steps writes a web page ending in .html, not {args.steps.name!r}")
     if args.graph is not None or args.steps is not None:
         check_graphviz(parser)
+    if args.save is not None and args.save.is_dir():
+        parser.error(f"--save {args.save} is a folder; name a file in it, e.g. model.npz")
     for option in ("save", "plot", "graph", "steps"):
         path = getattr(args, option)
-        if path is not None and not path.parent.is_dir():
-            parser.error(f"--{option} {path}: the folder {str(path.parent)!r} does not exist")
+        if path is not None:
+            check_writable(parser, option, path)
     return args
+
+
+def check_writable(parser, option, path):
+    """Refuse before training an output that cannot be written (a missing or read-only folder)."""
+    if not path.parent.is_dir():
+        parser.error(f"--{option} {path}: the folder {str(path.parent)!r} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        parser.error(f"--{option} {path}: cannot write in {str(path.parent)!r} ({error.strerror})")
 
 
 def check_graphviz(parser):
@@ -300,10 +327,7 @@ def main(argv=None):
         except (OSError, ValueError) as error:
             raise SystemExit(f"error: {error}") from None
         print(f"{args.csv.name}: {len(features)} rows, predicting {args.target} from {names}")
-        scaled, mean, std = standardize(features)
-        if bool((std == 0).any()):
-            constant = [n for n, s in zip(names, std.tolist()) if s == 0]
-            raise SystemExit(f"error: constant columns cannot be standardised: {constant}")
+        scaled, mean, std = standardize(features, names)
         w_scaled, b_scaled, losses = train(
             scaled, labels, args.epochs, args.lr, args.batch_size, args.steps
         )
@@ -361,6 +385,9 @@ def main(argv=None):
 
 if __name__ == "__main__":
     try:
-        main()
+        # A diverging run overflows a step before check_finite stops it with a clear message:
+        # NumPy's "overflow encountered" warnings would come first and say less.
+        with np.errstate(over="ignore", invalid="ignore"):
+            main()
     except TrainingDiverged as error:  # say where and why, with no traceback and no result
         raise SystemExit(f"error: {error}") from None

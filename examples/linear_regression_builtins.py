@@ -16,6 +16,9 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
+import math
+
+import numpy as np
 
 import tinygrad_lr as torch
 import tinygrad_lr.nn.functional as F
@@ -44,6 +47,8 @@ def parse_args(argv=None):
         "--save", metavar="PATH", help="save the model's state_dict() with tinygrad_lr.save"
     )
     args = parser.parse_args(argv)
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive, finite number, got {args.lr:g}")
     for name in ("epochs", "batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -102,6 +107,9 @@ def main(argv=None):
 
 if __name__ == "__main__":
     try:
-        main()
+        # A diverging run overflows a step before check_finite stops it with a clear message:
+        # NumPy's "overflow encountered" warnings would come first and say less.
+        with np.errstate(over="ignore", invalid="ignore"):
+            main()
     except TrainingDiverged as error:  # say where and why, with no traceback and no result
         raise SystemExit(f"error: {error}") from None

@@ -20,6 +20,7 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
+import math
 
 import numpy as np
 
@@ -71,6 +72,8 @@ def parse_args(argv=None):
         help="also check autograd against finite differences (float64 gradcheck)",
     )
     args = parser.parse_args(argv)
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive, finite number, got {args.lr:g}")
     if args.steps < 1 or args.samples < 1:
         parser.error("--steps and --samples must be at least 1")
     return args
@@ -137,6 +140,9 @@ def main(argv=None):
 
 if __name__ == "__main__":
     try:
-        main()
+        # A diverging run overflows a step before check_finite stops it with a clear message:
+        # NumPy's "overflow encountered" warnings would come first and say less.
+        with np.errstate(over="ignore", invalid="ignore"):
+            main()
     except TrainingDiverged as error:  # say where and why, with no traceback and no result
         raise SystemExit(f"error: {error}") from None

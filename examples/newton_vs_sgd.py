@@ -21,6 +21,7 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
+import math
 
 import numpy as np
 
@@ -101,6 +102,8 @@ def parse_args(argv=None):
     parser.add_argument("--samples", type=int, default=1000, help="examples (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive, finite number, got {args.lr:g}")
     for name in ("epochs", "print_every", "batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -163,6 +166,9 @@ def main(argv=None):
 
 if __name__ == "__main__":
     try:
-        main()
+        # A diverging run overflows a step before check_finite stops it with a clear message:
+        # NumPy's "overflow encountered" warnings would come first and say less.
+        with np.errstate(over="ignore", invalid="ignore"):
+            main()
     except TrainingDiverged as error:  # say where and why, with no traceback and no result
         raise SystemExit(f"error: {error}") from None

@@ -205,6 +205,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--lr", type=float, default=0.5)
     args = parser.parse_args(argv)
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive, finite number, got {args.lr:g}")
 
     t, y = data(args.points)
     best = least_squares(t, y)

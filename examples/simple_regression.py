@@ -14,6 +14,7 @@ The last line printed starts with "summary:" and holds the results as key=value 
 from __future__ import annotations
 
 import argparse
+import math
 
 import numpy as np
 
@@ -52,6 +53,8 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive, finite number, got {args.lr:g}")
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
     return args
@@ -108,7 +111,10 @@ def main(argv=None):
 
 if __name__ == "__main__":
     try:
-        main()
+        # A diverging run overflows a step before check_finite stops it with a clear message:
+        # NumPy's "overflow encountered" warnings would come first and say less.
+        with np.errstate(over="ignore", invalid="ignore"):
+            main()
     except TrainingDiverged as error:  # say where and why, with no traceback and no result
         raise SystemExit(
             f"error: {error} Here, with raw x in [0, 100], the learning rate must stay below "

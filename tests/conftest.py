@@ -59,6 +59,31 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError("CI=true but these are missing: " + "; ".join(missing))
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per reason tests were skipped, with how many and how to include them, instead
+    of a line per test (pyproject's -rfE leaves skips out of pytest's own summary)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        hint = next((h for missing, h in _INSTALL_HINTS.items() if missing in reason), "")
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"{count} {tests} skipped: {reason}{hint}")
+
+
+_INSTALL_HINTS = {
+    "'torch'": ' (pip install -e ".[torch]" runs them)',
+    "'statsmodels": " (pip install scipy statsmodels runs them)",
+    "'matplotlib'": ' (pip install -e ".[plot]" runs them)',
+    "'PIL'": ' (pip install -e ".[plot]" runs them)',
+    "'nbclient'": ' (pip install -e ".[docs]" runs them)',
+    "'mkdocs'": ' (pip install -e ".[docs]" runs them)',
+    "'selenium": ' (pip install -e ".[dev]" runs them)',
+}
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
     outcome = yield

@@ -183,10 +183,28 @@ def test_misplaced_output_markers_and_unrun_python_are_refused(tmp_path):
     assert any(":17: a ```py block is not run" in p for p in problems)
 
 
+def test_a_block_that_needs_a_module_must_say_so_where_readers_see_it(tmp_path):
+    path = _page(
+        tmp_path,
+        """
+        Some text.
+
+        <!-- requires: torch -->
+        ```python
+        import torch
+        ```
+        """,
+    )
+    _, problems = build.parse_blocks(path.read_text(), "page.md")
+    assert any("a block that needs torch must say so for readers" in str(p) for p in problems)
+
+
 def test_a_block_that_needs_a_missing_module_is_skipped(tmp_path):
     path = _page(
         tmp_path,
         """
+        This block needs no_such_module_here:
+
         <!-- requires: no_such_module_here -->
         ```python
         import no_such_module_here

@@ -187,6 +187,57 @@ def test_linear_regression_csv_fits_the_table_in_its_own_units(tmp_path):
     assert out["rmse"] <= out["lstsq_rmse"] * 1.02
 
 
+def test_linear_regression_on_the_shipped_norris_table_reaches_nists_values(tmp_path):
+    """examples/data/norris.csv, as the README runs it: the least-squares line is NIST's
+    certified one (to the float32 the table is read in), and SGD gets close to it."""
+    table = EXAMPLES / "data" / "norris.csv"
+    args = ["--csv", str(table), "--target", "y", "--lr", "0.1", "--epochs", "100"]
+    result = run("linear_regression.py", *args, cwd=tmp_path)
+    assert result.stderr == ""
+    out = summary(result.stdout)
+    b0, b1 = -0.262323073774029, 1.00211681802045  # NIST StRD, examples/data/SOURCES.md
+    assert out["lstsq_w"][0] == pytest.approx(b1, abs=1e-4)
+    assert out["lstsq_b"] == pytest.approx(b0, abs=1e-4)
+    assert out["w"][0] == pytest.approx(b1, abs=1e-3) and out["b"] == pytest.approx(b0, abs=0.05)
+    assert out["rmse"] <= out["lstsq_rmse"] * 1.01
+
+
+def test_linear_regression_refuses_bad_learning_rates_and_outputs_before_training(tmp_path):
+    for lr in ("0", "-0.1", "nan", "inf"):
+        result = run("linear_regression.py", "--lr", lr, cwd=tmp_path, check=False)
+        assert result.returncode == 2 and "--lr must be a positive, finite number" in result.stderr
+    result = run("linear_regression.py", "--save", ".", cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "e.g. model.npz" in result.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.access(locked, os.W_OK):  # root writes anywhere: a path under a file instead
+        locked = tmp_path / "a_file"
+        locked.write_text("")
+    result = run("linear_regression.py", "--save", str(locked / "m.npz"), cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "--save" in result.stderr and "epoch" not in result.stdout
+
+
+def test_linear_regression_divergence_says_why_without_numpy_warnings(tmp_path):
+    result = run("linear_regression.py", "--lr", "10", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "RuntimeWarning" not in result.stderr and "Traceback" not in result.stderr
+    assert "on one scale already" in result.stderr and "lr=1)" in result.stderr
+
+
+def test_linear_regression_constant_column_is_refused_without_warnings(tmp_path):
+    (tmp_path / "t.csv").write_text("a,b,y\n1,5,2\n2,5,3\n3,5,4\n")
+    result = run(
+        "linear_regression.py", "--csv", "t.csv", "--target", "y", cwd=tmp_path, check=False
+    )
+    assert result.returncode == 1 and result.stderr.strip().endswith("standardised: ['b']")
+    assert "RuntimeWarning" not in result.stderr
+
+
+def test_linear_regression_table_stays_aligned_for_huge_values():
+    example = load_example("linear_regression")
+    assert len(example.cell(3.25)) == len(example.cell(-4.4e13)) == 12
+
+
 def test_linear_regression_save_in_table_units(tmp_path):
     """With --csv the saved w and b predict from the raw table, as the printed fit does."""
     write_table(tmp_path / "table.csv")

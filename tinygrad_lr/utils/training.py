@@ -48,7 +48,12 @@ def _where(epoch: int | None, step: int | None) -> str:
 
 
 def check_finite(
-    loss: Any, *, lr: float, epoch: int | None = None, step: int | None = None
+    loss: Any,
+    *,
+    lr: float,
+    epoch: int | None = None,
+    step: int | None = None,
+    standardized: bool = False,
 ) -> None:
     """Raise :class:`TrainingDiverged` if ``loss`` holds a NaN or an infinity.
 
@@ -62,6 +67,8 @@ def check_finite(
         The learning rate, named in the message.
     epoch, step : int, optional
         Where the loop is (counting from 1), named in the message.
+    standardized : bool
+        The features are on one scale already: the advice is then only to lower ``lr``.
 
     Raises
     ------
@@ -84,11 +91,22 @@ def check_finite(
     if finite.all():
         return
     first = float(values[~finite].flat[0])
+    if not (np.isfinite(lr) and lr > 0):
+        advice = "A learning rate must be a positive, finite number, such as lr=0.03."
+    elif standardized:
+        advice = (
+            "The features are on one scale already, so the learning rate is too large for "
+            f"them: lower it (e.g. lr={lr / 10:g})."
+        )
+    else:
+        advice = (
+            "Gradient descent overshoots when the learning rate is too large for the scale of "
+            f"the features: lower the learning rate (e.g. lr={lr / 10:g}), or standardise the "
+            "features ((X - mean) / std, column by column) so that one learning rate suits "
+            "every weight."
+        )
     raise TrainingDiverged(
-        f"training diverged {_where(epoch, step)}: the loss is {first} with lr={lr:g}. "
-        "Gradient descent overshoots when the learning rate is too large for the scale of the "
-        f"features: lower the learning rate (e.g. lr={lr / 10:g}), or standardise the features "
-        "((X - mean) / std, column by column) so that one learning rate suits every weight.",
+        f"training diverged {_where(epoch, step)}: the loss is {first} with lr={lr:g}. {advice}",
         loss=first,
         lr=lr,
         epoch=epoch,
