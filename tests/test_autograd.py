@@ -507,3 +507,19 @@ def test_gradcheck_leaves_its_inputs_unchanged() -> None:
     x = tg.tensor([0.1, 0.2], dtype=tg.float64, requires_grad=True)
     gradcheck(lambda x: x.exp(), (x,))
     assert x.tolist() == [0.1, 0.2] and x.grad is None
+
+
+def test_accumulating_into_a_grad_of_another_shape_says_why(torch):
+    """After w.data takes another shape, the next backward cannot add into the old .grad:
+    torch raises a RuntimeError; here the message also says how to go on."""
+    for library in (torch, tg):
+        w = library.ones(2, requires_grad=True)
+        (w * 3).sum().backward()
+        w.data = library.ones(3)
+        with pytest.raises(RuntimeError):
+            (w * 3).sum().backward()
+    with pytest.raises(RuntimeError, match=r"changed shape since its last backward; set .grad"):
+        (w * 3).sum().backward()
+    w.grad = None
+    (w * 3).sum().backward()
+    assert w.grad.tolist() == [3.0, 3.0, 3.0]

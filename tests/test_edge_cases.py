@@ -78,6 +78,32 @@ CASES = {
     "argmax over an empty dim": lambda t: t.zeros(0, 3).argmax(dim=0),
     "argmax along a full dim of an empty tensor": lambda t: t.zeros(0, 3).argmax(dim=1),
     "argmax of bool": lambda t: t.tensor([True, False]).argmax(),
+    "vector_norm inf of empty": lambda t: t.linalg.vector_norm(t.zeros(0, 3), float("inf")),
+    "vector_norm of int with dtype": lambda t: t.linalg.vector_norm(
+        t.tensor([3, 4]), dtype=t.float64
+    ),
+    "matrix_norm of 1-d": lambda t: t.linalg.matrix_norm(t.ones(3)),
+    "det float16": lambda t: t.linalg.det(t.ones(2, 2, dtype=t.float16)),
+    "svdvals float16": lambda t: t.linalg.svdvals(t.ones(2, 2, dtype=t.float16)),
+    "cholesky upper=1": lambda t: t.linalg.cholesky(t.eye(2), upper=1),
+    "clamp uint8 to 300": lambda t: t.ones(2, dtype=t.uint8).clamp(0, 300),
+    "where uint8 or 300": lambda t: t.where(t.tensor([True, False]), t.ones(2, dtype=t.uint8), 300),
+    "masked_fill uint8 300": lambda t: t.ones(2, dtype=t.uint8).masked_fill(
+        t.tensor([True, False]), 300
+    ),
+    "full uint8 300": lambda t: t.full((2,), 300, dtype=t.uint8),
+    "bool - 1": lambda t: t.tensor([True]) - 1,
+    "1 - bool": lambda t: 1 - t.tensor([True]),
+    "int - bool": lambda t: t.tensor([1]) - t.tensor([True]),
+    "bool - bool": lambda t: t.tensor([True]) - t.tensor([False]),
+    "int / 2**64": lambda t: t.tensor([1]) / 2**64,
+    "float32 + 2**70": lambda t: t.tensor([1.0]) + 2**70,
+    "float32 * 2**63": lambda t: t.tensor([1.0]) * 2**63,
+    "float32 == 2**70": lambda t: t.tensor([1.0]) == 2**70,
+    "lstsq batch mismatch": lambda t: t.linalg.lstsq(t.ones(2, 3, 2), t.ones(3, 3, 1)).solution,
+    "uint8 + 300": lambda t: t.ones(1, dtype=t.uint8) + 300,  # torch: 45
+    "int64 + 2**63": lambda t: t.tensor([1]) + 2**63,  # torch: wraps
+    "uint8 & 300": lambda t: t.ones(2, dtype=t.uint8) & 300,  # torch: 0
 }
 
 
@@ -94,7 +120,12 @@ def _assigned(t):
 
 
 # Where torch gives a wrong number and tinygrad_lr raises instead (docs/pytorch.md).
-DELIBERATE = {"tensor 2**63 as int64": ("raises", "RuntimeError")}
+DELIBERATE = {
+    "tensor 2**63 as int64": ("raises", "RuntimeError"),
+    "uint8 + 300": ("raises", "RuntimeError"),
+    "int64 + 2**63": ("raises", "RuntimeError"),
+    "uint8 & 300": ("raises", "RuntimeError"),
+}
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -174,7 +174,7 @@ CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
     "minus a bool tensor": (lambda m: -m.tensor([True]), r"Negation.*bool.*~"),
     "bool minus bool": (
         lambda m: m.tensor([True]) - m.tensor([False]),
-        r"Subtraction.*two bool tensors.*a != b",
+        r"Subtraction.*with a bool tensor is not supported.*logical_not",
     ),
     "bitwise and of floats": (lambda m: m.ones(2) & m.ones(2), r"&.*float32"),
     # --- autograd
@@ -320,7 +320,7 @@ def test_integer_numbers_inside_the_dtype_and_float_numbers_keep_working(torch: 
 def test_a_number_no_64_bit_integer_holds_is_an_overflow_error_as_in_torch(torch: Any) -> None:
     with pytest.raises(OverflowError):
         2**64 - torch.tensor([1])
-    with pytest.raises(OverflowError, match="does not fit in tinygrad_lr.int64"):
+    with pytest.raises(OverflowError, match=r"int too big to convert: 18446744073709551616"):
         2**64 - tg.tensor([1])
 
 

@@ -1028,6 +1028,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
         )
     if isinstance(value, Tensor):
         value = value.to(input.dtype)
+    else:
+        promotion._fits(value, input.dtype, "masked_fill")
     return ops.MaskedFill.apply(input, mask._data, value)
 
 

@@ -44,8 +44,8 @@ def _matrix(A: Any, name: str, square: bool = True) -> Tensor:
             f"{name}: Expected a floating point or complex tensor as input. Got "
             f"{_TORCH_NAMES[kind.name]}"
         )
-    if kind == np.float16:
-        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+    if kind == np.float16:  # torch's type: its CPU kernels have no Half version
+        raise NotImplementedError(f"{name}: Low precision dtypes not supported. Got Half")
     if A.ndim < 2:
         raise RuntimeError(
             f"{name}: The input tensor A must have at least 2 dimensions; got {A.ndim}"
@@ -211,6 +211,10 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     tensor([[2., 0.],
             [1., 2.]])
     """
+    if not isinstance(upper, bool):
+        raise TypeError(
+            f"linalg_cholesky(): argument 'upper' must be bool, not {type(upper).__name__}"
+        )
     A = _matrix(A, "linalg.cholesky")
     problem = "The factorization could not be completed because the input is not positive-definite."
     if not np.isfinite(A._data).all():  # NumPy would return NaNs or infs
@@ -305,16 +309,21 @@ def vector_norm(
         raise TypeError(
             f"linalg.vector_norm(): argument 'x' must be Tensor, not {type(x).__name__}"
         )
-    if dtype is not None:
-        x = x.to(dtype)
-    if x._data.dtype.kind != "f":
+    if x._data.dtype.kind != "f":  # even with a float dtype=, as torch
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
             f"{_TORCH_NAMES[x._data.dtype.name]}"
         )
+    if dtype is not None:
+        x = x.to(dtype)
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not {ord!r}")
     dims = None if dim is None else normalize_dims(dim, x.ndim)
+    if ord in (math.inf, -math.inf) and x._data.size == 0:
+        raise RuntimeError(
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
     if ord in (math.inf, -math.inf):  # the largest or smallest |x|
         every = dims if dims is not None else tuple(range(x.ndim))
         return x.abs().amax(every, keepdim) if ord > 0 else x.abs().amin(every, keepdim)

@@ -48,6 +48,15 @@ def binary(
     >>> binary(tg.ops.Add, tg.tensor([1, 2]), tg.tensor([0.5]))  # int64 + float32
     tensor([1.5000, 2.5000])
     """
+    if function is ops.Sub and (
+        a._data.dtype == np.bool_ or (isinstance(b, Tensor) and b._data.dtype == np.bool_)
+    ):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    if isinstance(b, int) and not isinstance(b, bool):
+        check_number_size(b)
     if isinstance(b, Tensor):
         if a._data.dtype != b._data.dtype or floating:
             dtype = _result_dtype(a, b, floating)
@@ -76,13 +85,28 @@ def binary(
         shape_left, shape_right = np.shape(data_of(left)), np.shape(data_of(right))
         checks.raise_if_not_broadcastable(function.__name__.lower(), shape_left, shape_right)
         raise
-    except TypeError:  # NumPy refuses bool - bool
-        if function is ops.Sub and a._data.dtype == np.bool_:
-            raise RuntimeError(
-                "Subtraction, the `-` operator, with two bool tensors is not supported; for their "
-                "exclusive or, use a != b"
-            ) from None
-        raise
+
+
+def check_number_size(number: int) -> None:
+    """Refuse a Python int torch cannot take as a number (outside [-2⁶³, 2⁶⁴)), whatever the
+    tensor's dtype: float32 + 2**70 is torch's OverflowError, not a float.
+
+    Examples
+    --------
+    >>> check_number_size(2**63)  # fits (as an unsigned 64-bit number)
+    >>> check_number_size(2**70)
+    Traceback (most recent call last):
+    OverflowError: int too big to convert: 1180591620717411303424 is outside [-2**63, 2**64)
+    """
+    if not -(2**63) <= number < 2**64:
+        raise OverflowError(f"int too big to convert: {number} is outside [-2**63, 2**64)")
+
+
+def _fits(number: Any, dtype: dtypes.DType, name: str) -> None:
+    """A number that an integer result cannot hold raises (NumPy would wrap it, or raise its
+    own OverflowError), as torch's "value cannot be converted without overflow"."""
+    if isinstance(number, int) and not isinstance(number, bool) and not dtype.is_floating_point:
+        _check_integer_fits(number, dtype, name)
 
 
 def _result_dtype(a: Tensor, b: Any, floating: bool) -> dtypes.DType:
@@ -227,6 +251,8 @@ def clamp(a: Tensor, min: Any = None, max: Any = None) -> Tensor:
             "x.clamp(min=0)"
         )
     dtype = result_dtype(a, lo, hi)
+    for bound in (lo, hi):
+        _fits(bound, dtype, "clamp")
     a, lo, hi = [x._cast(dtype) if isinstance(x, Tensor) else x for x in (a, lo, hi)]
     try:
         return ops.Clamp.apply(a, lo, hi)
@@ -273,6 +299,8 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
     if x is None or y is None:
         raise TypeError("where(): 'input' and 'other' must be Tensors or numbers, not None")
     dtype = dtypes.result_type(x, y)
+    for value in (x, y):
+        _fits(value, dtype, "where")
     x, y = [v._cast(dtype) if isinstance(v, Tensor) else np.asarray(v, dtype.numpy) for v in (x, y)]
     try:
         return ops.Where.apply(condition, x, y)
@@ -413,6 +441,8 @@ def compare(
         value = b._data
     elif isinstance(b, (*NUMBER_TYPES, np.ndarray)):
         value = b
+        if isinstance(b, int) and not isinstance(b, bool):
+            check_number_size(b)
         if isinstance(b, int) and a._data.dtype.kind in "biu":  # torch wraps it: uint8 == 256
             _check_integer_fits(b, a.dtype, ufunc.__name__)
     elif method is not None:

@@ -264,6 +264,12 @@ def _accumulate(tensor: Tensor, grad: Tensor) -> None:
         # A copy the tensor owns: ``grad`` may be shared with another input (Add passes the same
         # gradient to both) or be a read-only broadcast view.
         tensor._grad = Tensor._make(np.array(grad._data, dtype=dtype, copy=True))
+    elif tensor._grad._data.shape != grad._data.shape:  # .data was given another shape
+        raise RuntimeError(
+            f"cannot add a gradient of shape {tuple(grad.shape)} to .grad of shape "
+            f"{tuple(tensor._grad.shape)}: the tensor's .data changed shape since its last "
+            "backward; set .grad = None (or call zero_grad(set_to_none=True)) first"
+        )
     else:
         tensor._grad._data += grad._data
 
