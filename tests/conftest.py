@@ -74,13 +74,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 _INSTALL_HINTS = {
-    "'torch'": ' (pip install -e ".[torch]" runs them)',
-    "'statsmodels": " (pip install scipy statsmodels runs them)",
-    "'matplotlib'": ' (pip install -e ".[plot]" runs them)',
-    "'PIL'": ' (pip install -e ".[plot]" runs them)',
-    "'nbclient'": ' (pip install -e ".[docs]" runs them)',
-    "'mkdocs'": ' (pip install -e ".[docs]" runs them)',
-    "'selenium": ' (pip install -e ".[dev]" runs them)',
+    "torch": ' (pip install -e ".[torch]" runs them)',
+    "statsmodels": " (pip install scipy statsmodels runs them)",
+    "scipy": " (pip install scipy statsmodels runs them)",
+    "matplotlib": ' (pip install -e ".[plot]" runs them)',
+    "PIL": ' (pip install -e ".[plot]" runs them)',
+    "nbclient": ' (pip install -e ".[docs]" runs them)',
+    "ipykernel": ' (pip install -e ".[docs]" runs them)',
+    "mkdocs": ' (pip install -e ".[docs]" runs them)',
+    "selenium": ' (pip install -e ".[dev]" runs them)',
+    "Chromium": " (apt-get install chromium chromium-driver runs them)",
 }
 
 

@@ -101,6 +101,13 @@ CASES = {
     "float32 * 2**63": lambda t: t.tensor([1.0]) * 2**63,
     "float32 == 2**70": lambda t: t.tensor([1.0]) == 2**70,
     "lstsq batch mismatch": lambda t: t.linalg.lstsq(t.ones(2, 3, 2), t.ones(3, 3, 1)).solution,
+    "vector_norm float16 past 65504 squared": lambda t: t.linalg.vector_norm(
+        t.tensor([300.0, 400.0], dtype=t.float16)
+    ),
+    "vector_norm float16 grad": lambda t: _grad(
+        t, lambda x: t.linalg.vector_norm(x.half()).float(), [300.0, 400.0]
+    ),
+    "prod float16": lambda t: t.tensor([300.0, 300.0, 1 / 300.0], dtype=t.float16).prod(),
     "uint8 + 300": lambda t: t.ones(1, dtype=t.uint8) + 300,  # torch: 45
     "int64 + 2**63": lambda t: t.tensor([1]) + 2**63,  # torch: wraps
     "uint8 & 300": lambda t: t.ones(2, dtype=t.uint8) & 300,  # torch: 0
@@ -125,6 +132,7 @@ DELIBERATE = {
     "uint8 + 300": ("raises", "RuntimeError"),
     "int64 + 2**63": ("raises", "RuntimeError"),
     "uint8 & 300": ("raises", "RuntimeError"),
+    "prod float16": ("value", 300.0, "float16"),  # torch: inf (float16 products overflow)
 }
 
 

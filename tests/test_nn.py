@@ -897,7 +897,6 @@ def test_init_errors():
 
 
 # --- issue 13: more losses, layers and dropout (nn helper) --------------------------------------
-import torch as _torch  # noqa: E402
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -911,13 +910,13 @@ import torch as _torch  # noqa: E402
         ("l1_loss", "l1_loss", {}),
     ],
 )
-def test_issue13_losses_match_torch(ours, theirs, kwargs, reduction):
+def test_issue13_losses_match_torch(torch, ours, theirs, kwargs, reduction):
     rng = np.random.default_rng(3)
     x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     a = tg.tensor(x, requires_grad=True)
-    b = _torch.tensor(x, requires_grad=True)
+    b = torch.tensor(x, requires_grad=True)
     out = getattr(F, ours)(a, tg.tensor(y), reduction=reduction, **kwargs)
-    ref = getattr(_torch.nn.functional, theirs)(b, _torch.tensor(y), reduction=reduction, **kwargs)
+    ref = getattr(torch.nn.functional, theirs)(b, torch.tensor(y), reduction=reduction, **kwargs)
     np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
     assert str(out.dtype).split(".")[-1] == str(ref.dtype).split(".")[-1]
     out.sum().backward()
@@ -930,12 +929,10 @@ def test_issue13_losses_match_torch(ours, theirs, kwargs, reduction):
                     ("MSELoss", {}), ("L1Loss", {})]
 )  # fmt: skip
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_issue13_loss_modules_match_torch(name, kwargs, reduction):
+def test_issue13_loss_modules_match_torch(torch, name, kwargs, reduction):
     x, y = np.array([0.5, -3.0, 1.5]), np.array([0.0, 0.0, 0.0])
     out = getattr(nn, name)(reduction=reduction, **kwargs)(tg.tensor(x), tg.tensor(y))
-    ref = getattr(_torch.nn, name)(reduction=reduction, **kwargs)(
-        _torch.tensor(x), _torch.tensor(y)
-    )
+    ref = getattr(torch.nn, name)(reduction=reduction, **kwargs)(torch.tensor(x), torch.tensor(y))
     np.testing.assert_allclose(out.numpy(), ref.numpy())
 
 
@@ -953,8 +950,8 @@ def test_issue13_loss_bad_reduction_raises():
      ("Flatten", ()), ("Flatten", (0, 1)), ("Unflatten", (1, (2, 3))), ("Dropout", ()),
      ("Dropout", (0.25,))],
 )  # fmt: skip
-def test_issue13_module_reprs_match_torch(name, args):
-    assert repr(getattr(nn, name)(*args)) == repr(getattr(_torch.nn, name)(*args))
+def test_issue13_module_reprs_match_torch(torch, name, args):
+    assert repr(getattr(nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
 
 
 @pytest.mark.parametrize(
@@ -962,10 +959,10 @@ def test_issue13_module_reprs_match_torch(name, args):
                   ("Softplus", (2.0, 1.0)), ("Identity", ()), ("Flatten", ()), ("Flatten", (0, 1)),
                   ("Unflatten", (1, (2, 3)))]
 )  # fmt: skip
-def test_issue13_module_values_match_torch(name, args):
+def test_issue13_module_values_match_torch(torch, name, args):
     x = np.random.default_rng(5).standard_normal((2, 6, 2))
     out = getattr(nn, name)(*args)(tg.tensor(x))
-    ref = getattr(_torch.nn, name)(*args)(_torch.tensor(x))
+    ref = getattr(torch.nn, name)(*args)(torch.tensor(x))
     assert tuple(out.shape) == tuple(ref.shape)
     np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-10, atol=1e-12)
 
@@ -996,9 +993,9 @@ def test_issue13_dropout_eval_is_identity_and_gradient_masks():
 
 
 @pytest.mark.parametrize("args", [((1, 2),), ([[1.5], [2.0]],), (2, 3), (3,), ()])
-def test_issue13_legacy_tensor_constructor_matches_torch(args):
+def test_issue13_legacy_tensor_constructor_matches_torch(torch, args):
     args = tuple(list(a) if isinstance(a, tuple) else a for a in args)
-    ours, theirs = tg.Tensor(*args), _torch.Tensor(*args)
+    ours, theirs = tg.Tensor(*args), torch.Tensor(*args)
     assert tuple(ours.shape) == tuple(theirs.shape)
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1] == "float32"
     if all(type(a) is not int for a in args) and args:

@@ -4,10 +4,11 @@ import math
 
 import numpy as np
 import pytest
-import torch
 
 import tinygrad_lr as tg
 from tinygrad_lr.nn.utils import clip_grad_norm_, clip_grad_value_
+
+torch = pytest.importorskip("torch")  # every test here compares with torch
 
 
 def _pair(seed):

@@ -324,6 +324,9 @@ def vector_norm(
             "linalg.vector_norm cannot compute the inf norm on an empty tensor because the "
             "operation does not have an identity"
         )
+    if x._data.dtype == np.float16 and ord not in (0, math.inf, -math.inf):
+        # Powers of float16 overflow at 65504 (300² already): computed in float32, as torch
+        return vector_norm(x.float(), ord, dim, keepdim).to(x.dtype)
     if ord in (math.inf, -math.inf):  # the largest or smallest |x|
         every = dims if dims is not None else tuple(range(x.ndim))
         return x.abs().amax(every, keepdim) if ord > 0 else x.abs().amin(every, keepdim)
