@@ -260,6 +260,8 @@ def parse_args(argv=None):
     for name in ("epochs", "batch_size", "samples"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.plot is not None and args.plot.suffix.lower() != ".png":
+        parser.error(f"--plot writes a .png file, not {args.plot.name!r}")
     if args.plot is not None:
         try:
             import matplotlib  # noqa: F401
@@ -267,8 +269,6 @@ def parse_args(argv=None):
             parser.error(
                 '--plot needs matplotlib, which is not installed: pip install -e ".[plot]"'
             )
-    if args.plot is not None and args.plot.suffix.lower() != ".png":
-        parser.error(f"--plot writes a .png file, not {args.plot.name!r}")
     if args.graph is not None and args.graph.suffix not in (".svg", ".png", ".pdf"):
         parser.error(f"--graph draws .svg, .png or .pdf files, not {args.graph.name!r}")
     if args.steps is not None and args.steps.suffix not in (".html", ".htm"):

@@ -296,6 +296,7 @@ def test_linear_regression_summary_on_synthetic_data(tmp_path):
 
 @pytest.mark.skipif(not ADVERTISING.exists(), reason=f"{ADVERTISING} is not on this machine")
 def test_linear_regression_summary_on_the_advertising_table(tmp_path):
+    pytest.importorskip("scipy.stats")  # the P>|t| column
     args = ["--csv", str(ADVERTISING), "--target", "sales", "--summary"]
     result = run("linear_regression.py", *args, cwd=tmp_path)
     rows = summary_rows(result.stdout)
@@ -525,3 +526,24 @@ def test_the_docs_landscape_figure_is_the_examples_picture():
     figure = ROOT / "docs" / "figures" / "loss_landscape.png"
     with Image.open(figure) as image:
         assert image.format == "PNG" and image.size == (1200, 520)
+
+
+def test_linear_regression_graph_with_csv_draws_the_standardised_step(tmp_path, monkeypatch):
+    """--graph draws a step as training took it: on the standardised features, with w and b on
+    their scale, not the raw table's."""
+    pytest.importorskip("graphviz")
+    example = load_example("linear_regression")
+    write_table(tmp_path / "table.csv")
+    drawn = {}
+    monkeypatch.setattr(
+        example, "draw_training_step", lambda path, X, y, w, b: drawn.update(X=X, w=w)
+    )
+    monkeypatch.setattr(example, "check_graphviz", lambda parser: None)
+    graph = str(tmp_path / "g.svg")
+    example.main(["--csv", str(tmp_path / "table.csv"), "--target", "y", "--graph", graph])
+    X = drawn["X"].numpy()
+    features, _, _ = load_csv(tmp_path / "table.csv", "y")
+    raw = features.numpy()[: len(X)]
+    assert not np.allclose(X, raw)  # not the raw table
+    scaled = (raw - features.numpy().mean(0)) / features.numpy().std(0)
+    np.testing.assert_allclose(X, scaled, rtol=1e-4, atol=1e-5)

@@ -91,6 +91,7 @@ def test_advertising_equals_statsmodels(statsmodels):
 
 @needs_advertising
 def test_advertising_table_shows_the_issue_s_numbers():
+    pytest.importorskip("scipy.stats")  # the P>|t| column
     X, y, names = advertising()
     table = str(summary(fitted_elsewhere(3), X, y, names=names))
     cells = rows(table)
@@ -114,6 +115,7 @@ def small_table(n: int = 40, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_without_scipy_the_table_leaves_out_p_and_says_how_to_install_it(monkeypatch):
+    pytest.importorskip("scipy.stats")  # compared with the table scipy completes
     monkeypatch.setitem(sys.modules, "scipy", None)  # `from scipy import stats` now fails
     monkeypatch.setitem(sys.modules, "scipy.stats", None)
     X, y = small_table()
