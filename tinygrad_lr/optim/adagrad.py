@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..creation import full_like, tensor
-from .optimizer import Optimizer, ParamsT, check_at_least_zero, check_supported
+from .optimizer import OfStep, Optimizer, ParamsT, check_at_least_zero, check_supported
 
 
 class Adagrad(Optimizer):
@@ -110,8 +110,10 @@ class Adagrad(Optimizer):
         """
         state = self._start_state(param)
         state["step"] += 1
-        step = state["step"].item()
         grad = self._gradient(param, group)
-        step_size = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        # -lr / (1 + (t - 1) · lr_decay), from the step counter in double precision as torch
+        step_size = OfStep.apply(
+            state["step"], lambda t: -(group["lr"] / (1 + (t - 1) * group["lr_decay"]))
+        ).to(param.dtype)  # rounded to the parameter's dtype, as a Python number would be
         state["sum"].add_(grad * grad)
-        param.add_(grad / state["sum"].sqrt().add_(group["eps"]), alpha=-step_size)
+        param.add_(grad / state["sum"].sqrt().add_(group["eps"]) * step_size)

@@ -18,11 +18,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from ..creation import tensor, zeros_like
+from ..functions import maximum
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_at_least_zero, check_supported
+from .optimizer import OfStep, Optimizer, ParamsT, check_at_least_zero, check_supported
 
 
 class Adam(Optimizer):
@@ -123,18 +122,22 @@ class Adam(Optimizer):
         state["step"] += 1
         if decoupled and group["weight_decay"] != 0:
             param.mul_(1 - group["lr"] * group["weight_decay"])  # AdamW: shrink p itself
-        step = state["step"].item()
-
         exp_avg.add_(grad - exp_avg, alpha=1 - beta1)  # torch's exp_avg.lerp_(grad, 1 - beta1)
         exp_avg_sq.mul_(beta2).add_(grad * grad, alpha=1 - beta2)
-        bias_correction1 = 1 - beta1**step
-        bias_correction2_sqrt = math.sqrt(1 - beta2**step)
+        # -lr / (1 - β₁ᵗ) and √(1 - β₂ᵗ), from the step counter in double precision as torch,
+        # then rounded to the parameter's dtype, as a Python number would be
+        step_size = OfStep.apply(state["step"], lambda t: -group["lr"] / (1 - beta1**t))
+        bias_correction2_sqrt = OfStep.apply(state["step"], lambda t: math.sqrt(1 - beta2**t))
+        step_size, bias_correction2_sqrt = (
+            step_size.to(param.dtype),
+            bias_correction2_sqrt.to(param.dtype),
+        )
         if group["amsgrad"]:
             max_exp_avg_sq = state["max_exp_avg_sq"]
-            np.maximum(max_exp_avg_sq.numpy(), exp_avg_sq.numpy(), out=max_exp_avg_sq.numpy())
+            max_exp_avg_sq.copy_(maximum(max_exp_avg_sq, exp_avg_sq))
             exp_avg_sq = max_exp_avg_sq
         denominator = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(group["eps"])
-        param.add_(exp_avg / denominator, alpha=-group["lr"] / bias_correction1)
+        param.add_(exp_avg / denominator * step_size)  # as add_(..., alpha=step_size)
 
 
 def check_adam_settings(lr: Any, betas: Any, eps: Any, weight_decay: Any) -> None:

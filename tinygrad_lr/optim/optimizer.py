@@ -15,7 +15,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from ..autograd.engine import clear_grads
+from ..autograd.function import Function
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
@@ -347,6 +350,25 @@ def _copy_state_value(value: Any, param: Tensor, name: str) -> Any:
             value = value.to(param.dtype)
         return value.clone()
     return copy.deepcopy(value)
+
+
+class OfStep(Function):
+    """out = rule(step): a number an update rule computes from the step counter (a 0-d tensor),
+    in Python's double arithmetic as torch's rules do (``lr / (1 - β₁ᵗ)``); no gradient.
+
+    An op rather than ``step.item()``, so that a compiled training step records it and each
+    replay computes it again from the counter (tinygrad_lr.compile).
+
+    Examples
+    --------
+    >>> import tinygrad_lr as tg
+    >>> OfStep.apply(tg.tensor(2.0), lambda t: 1 - 0.9**t)
+    tensor(0.1900, dtype=tinygrad_lr.float64)
+    """
+
+    @staticmethod
+    def forward(ctx, step, rule):
+        return np.asarray(rule(float(step)), dtype=np.float64)
 
 
 def _as_number(setting: Any) -> Any:
