@@ -39,6 +39,16 @@ IMPLEMENTATIONS = {
     "torch scratch": ("torch_scratch.py", "scratch", "torch"),
     "tinygrad_lr builtins": ("tinygrad_builtins.py", "builtins", "tinygrad_lr"),
     "torch builtins": ("torch_builtins.py", "builtins", "torch"),
+    "tinygrad_lr compiled scratch": (
+        "tinygrad_compiled_scratch.py",
+        "scratch",
+        "tinygrad_lr compiled",
+    ),
+    "tinygrad_lr compiled builtins": (
+        "tinygrad_compiled_builtins.py",
+        "builtins",
+        "tinygrad_lr compiled",
+    ),
 }
 WORKLOAD_NAMES = ("W1", "W2", "W3")
 REMOVED_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -219,6 +229,15 @@ TARGETS = [
     ("W1 builtins ≤ 1.5× scratch", "W1", "tinygrad_lr builtins", "tinygrad_lr scratch", 1.5),
     ("W2 builtins ≤ 1.5× scratch", "W2", "tinygrad_lr builtins", "tinygrad_lr scratch", 1.5),
     ("W3 builtins ≤ 1.10× scratch", "W3", "tinygrad_lr builtins", "tinygrad_lr scratch", 1.10),
+    ("W1 compiled scratch ≤ 2.5× NumPy", "W1", "tinygrad_lr compiled scratch", "numpy", 2.5),
+    ("W2 compiled builtins ≤ 1.3× NumPy", "W2", "tinygrad_lr compiled builtins", "numpy", 1.3),
+    (
+        "W3 compiled scratch ≤ 1.05× NumPy (time)",
+        "W3",
+        "tinygrad_lr compiled scratch",
+        "numpy",
+        1.05,
+    ),
 ]
 
 

@@ -22,6 +22,8 @@ IMPLEMENTATIONS = (
     "torch scratch",
     "tinygrad_lr builtins",
     "torch builtins",
+    "tinygrad_lr compiled scratch",
+    "tinygrad_lr compiled builtins",
 )
 WORKLOADS = ("W1", "W2", "W3")
 
@@ -67,3 +69,16 @@ def test_all_implementations_reach_the_same_final_loss(
         assert row["final_loss"] == pytest.approx(reference["final_loss"], rel=rel), name
         # Training got close to the parameters that generated the data (noise std 0.01).
         assert row["param_error"] < 0.01, name
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_compiled_training_ends_exactly_where_eager_training_does(
+    torch: Any, quick_run: tuple[dict, str], workload: str
+) -> None:
+    """The same arithmetic in the same order: the same parameters, so the same final loss."""
+    rows, _ = quick_run
+    for path in ("scratch", "builtins"):
+        compiled = rows[(workload, f"tinygrad_lr compiled {path}")]
+        eager = rows[(workload, f"tinygrad_lr {path}")]
+        assert compiled["final_loss"] == eager["final_loss"], path
+        assert compiled["param_error"] == eager["param_error"], path

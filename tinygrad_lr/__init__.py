@@ -17,6 +17,7 @@ from . import (
     utils,  # noqa: E402
 )
 from .arguments import Size
+from .compiled import CompileError, compile  # noqa: A004  (torch.compile)
 from .creation import (
     arange,
     as_tensor,

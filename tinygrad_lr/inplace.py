@@ -75,7 +75,7 @@ def change(
             f"{what}: the other operand must be a Tensor or a number, not {type(operand).__name__}"
         )
     _check_result(tensor, result)
-    np.copyto(tensor._data, result._data, casting="same_kind")
+    _copy_into(tensor, result)
     tensor._version_counter[0] += 1
     if recording:
         _rewrite_history(tensor, result)
@@ -223,6 +223,12 @@ def catch_up(view: Tensor) -> None:
     fresh = ops.View.apply(base, view._view_steps)
     _take_history(view, fresh)
     view._view_version = view._version_counter[0]
+
+
+def _copy_into(tensor: Tensor, result: Tensor) -> None:
+    """Write an in-place change's values into the tensor's memory (float32 += float64 stays
+    float32). A function of its own so that tinygrad_lr.compile can record it."""
+    np.copyto(tensor._data, result._data, casting="same_kind")
 
 
 def _write_with_numpy(tensor: Tensor, write: Callable[..., Any], *arguments: Any) -> bool:
