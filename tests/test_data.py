@@ -139,11 +139,15 @@ def test_a_batch_is_one_index_per_tensor(monkeypatch, shuffle):
     ds = make_dataset(23)
     keys = count_getitem(monkeypatch)
     loader = DataLoader(ds, batch_size=5, shuffle=shuffle)
-    for _ in loader:
-        pass
-    assert len(keys) == 2 * len(loader)  # one per tensor per batch, never one per sample
-    expected = np.ndarray if shuffle else slice  # unshuffled: consecutive rows, a slice
-    assert all(isinstance(key, expected) for key in keys)
+    batches = list(loader)
+    if shuffle:
+        assert len(keys) == 2 * len(loader)  # one per tensor per batch, never one per sample
+        assert all(isinstance(key, np.ndarray) for key in keys)
+    else:  # consecutive rows: a read-only view of the dataset, no indexing and no copy
+        assert keys == []
+        for X_batch, _ in batches:
+            assert np.shares_memory(X_batch.numpy(), ds.tensors[0].numpy())
+            assert not X_batch.numpy().flags.writeable
 
 
 def test_a_subset_batch_is_one_index_per_tensor(monkeypatch):
@@ -164,9 +168,11 @@ def test_a_batch_is_a_copy_that_changes_in_place_without_changing_the_dataset(to
     for shuffle in (False, True):
         ds = make_dataset(10)
         X_batch, _ = next(iter(DataLoader(ds, batch_size=4, shuffle=shuffle)))
-        assert not np.shares_memory(X_batch.numpy(), ds.tensors[0].numpy())
         X_batch -= X_batch.mean(0)  # normalising a batch in place, as torch allows
-        assert ds.tensors[0][0, 0].item() == 0
+        X_batch[0] = 5.0
+        assert not np.shares_memory(X_batch.numpy(), ds.tensors[0].numpy())
+        assert ds.tensors[0][0, 0].item() == 0 and ds.tensors[0][1, 0].item() == 1.0
+        assert X_batch[0, 0].item() == 5.0
     theirs = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2)), 2)
     (batch,) = next(iter(theirs))
     batch += 1  # torch: the same

@@ -29,6 +29,7 @@ values), so the shorter last batch of an epoch gets its own.
 from __future__ import annotations
 
 import functools
+import operator
 import sys
 import warnings
 from collections.abc import Callable
@@ -86,6 +87,7 @@ class Program:
         # Optimizers the step used, with their settings then: a scheduler that changes lr
         # between steps makes the program stale, and the step is recorded again.
         self.guards: list[tuple[Any, list[dict[str, Any]]]] = []
+        self.steps: list[tuple[Callable[..., Any], Callable[[list[Any]], tuple], int | None]] = []
 
     def holds(self) -> bool:
         """Whether every optimizer the step uses still has the settings it was recorded with."""
@@ -98,8 +100,8 @@ class Program:
             slots[slot] = array
         for slot, value in self.resets:
             np.copyto(slots[slot], value)
-        for call, _, spec, out in self.entries:
-            value = call(*[slots[v] if kind == _SLOT else v for kind, v in spec])
+        for call, arguments, out in self.steps:
+            value = call(*arguments(slots))
             if out is not None:
                 slots[out] = value if type(value) is np.ndarray else np.asarray(value)
         for leaf, slot in self.bindings:  # the .grad the eager step would have left
@@ -193,6 +195,9 @@ class _Recorder:
         program.slots = [
             a if slot in program.state else None for slot, a in enumerate(program.slots)
         ]
+        program.steps = [
+            (call, _getter(spec, program.slots), out) for call, _, spec, out in program.entries
+        ]
         return None if self.refused else program
 
     def spec(self, values: tuple[Any, ...], where: str) -> list[tuple[int, Any]]:
@@ -228,6 +233,22 @@ class _Recorder:
             self.program.entries.append((call, label, spec, None))
 
         return done
+
+
+def _getter(spec: list[tuple[int, Any]], slots: list[Any]) -> Callable[[list[Any]], tuple]:
+    """A function from the slots to an entry's arguments: numbers and other constants get slots
+    of their own, so that one ``itemgetter`` picks every argument at once (the replay loop's
+    cost is mostly this)."""
+    indices = []
+    for kind, value in spec:
+        if kind == _CONSTANT:
+            slots.append(value)
+            value = len(slots) - 1
+        indices.append(value)
+    if len(indices) == 1:
+        (index,) = indices
+        return lambda values: (values[index],)
+    return operator.itemgetter(*indices) if indices else lambda values: ()
 
 
 def _forward_call(cls: type[Function], needs_input_grad: tuple[bool, ...]) -> Callable[..., Any]:

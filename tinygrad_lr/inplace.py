@@ -22,6 +22,7 @@ anew from its base the next time it is used (:func:`catch_up`), as torch does.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -283,8 +284,37 @@ def _take_history(tensor: Tensor, result: Tensor) -> None:
         tensor.retain_grad()
 
 
+def lend(tensor: Tensor) -> Tensor:
+    """Mark ``tensor``, a read-only view of another's memory, as copied on its first in-place
+    change: a DataLoader's unshuffled batch reads the dataset without copying it, and changing
+    the batch (``xb.sub_(mean)``) changes a copy, never the dataset, as torch's batches do.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tinygrad_lr as tg
+    >>> data = np.arange(3.0)
+    >>> view = data[:2].view()
+    >>> view.flags.writeable = False
+    >>> batch = lend(tg.from_numpy(view))
+    >>> batch -= 1
+    >>> batch.tolist(), data.tolist()
+    ([-1.0, 0.0], [0.0, 1.0, 2.0])
+    """
+    _LENT[id(tensor)] = tensor
+    return tensor
+
+
+# Tensors whose read-only memory is copied on the first in-place change (``lend``), by id:
+# a WeakSet would compare tensors with ==, which is elementwise.
+_LENT: weakref.WeakValueDictionary[int, Tensor] = weakref.WeakValueDictionary()
+
+
 def _check_allowed(tensor: Tensor, what: str, recording: bool) -> None:
     """torch's refusals: memory that cannot change, and changes that would break the graph."""
+    if not tensor._data.flags.writeable and _LENT.get(id(tensor)) is tensor:
+        tensor._data = tensor._data.copy()  # a lent batch: the change goes to its own copy
+        del _LENT[id(tensor)]
     if not tensor._data.flags.writeable:
         raise RuntimeError(
             "this tensor's memory is read-only (it comes from a read-only NumPy array or a "

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import inplace
 from ...random import Generator, randperm
 from ...tensor import Tensor
 
@@ -26,13 +27,19 @@ BatchIndex = slice | np.ndarray
 
 
 def _rows(tensor: Tensor, index: BatchIndex) -> Tensor:
-    """``tensor[index]``: rows picked by one NumPy indexing operation, as a copy.
+    """``tensor[index]``: rows picked by one NumPy indexing operation.
 
-    A slice is copied too, as torch's collation copies every batch: a batch can be changed in
-    place (``xb.sub_(mean)``) without changing the dataset, shuffled or not.
+    Shuffled rows are a copy. A slice (unshuffled batches) is a read-only view, lent: it costs
+    no copy of the data (a full batch of a million rows stays free), and changing it in place
+    (``xb.sub_(mean)``) copies it first, so the dataset never changes, as with torch's
+    batches, which are copies.
     """
-    rows = tensor[index]
-    return rows.clone() if isinstance(index, slice) else rows  # a slice is a view: copy it
+    if not isinstance(index, slice) or tensor._requires_grad:
+        rows = tensor[index]
+        return rows.clone() if isinstance(index, slice) else rows
+    view = tensor._data[index].view()
+    view.flags.writeable = False
+    return inplace.lend(Tensor._make(view))
 
 
 class Dataset:
