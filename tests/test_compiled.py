@@ -330,6 +330,9 @@ def test_compile_takes_torch_compiles_arguments():
         tg.compile(lambda x: x, speed=2)
     with pytest.raises(ValueError, match="check must be 'once' or 'always'"):
         tg.compile(lambda x: x, check="never")
+    identity = lambda x: x  # noqa: E731
+    assert tg.compile(identity, disable=True) is identity
+    assert tg.compile(disable=True)(identity) is identity
 
 
 def test_arguments_by_keyword_and_a_step_that_recompiles_too_often():

@@ -637,7 +637,8 @@ def compile(fn: Callable[..., Any] | None = None, *, check: str = "once", **opti
     """Compile a training step: record it once, replay it as NumPy calls (``torch.compile``).
 
     Usable as ``step = compile(step)`` or ``@compile``; torch.compile's tuning options
-    (``mode``, ``fullgraph``, ``dynamic``, ``backend``) are accepted and change nothing.
+    (``mode``, ``fullgraph``, ``dynamic``, ``backend``) are accepted and change nothing, and
+    ``disable=True`` returns ``fn`` itself.
     ``check="always"`` compares each replay with an eager run (slow; for debugging).
 
     Examples
@@ -650,6 +651,8 @@ def compile(fn: Callable[..., Any] | None = None, *, check: str = "once", **opti
     unknown = set(options) - {"mode", "fullgraph", "dynamic", "backend", "options", "disable"}
     if unknown:
         raise TypeError(f"compile() got unexpected keyword arguments: {sorted(unknown)}")
+    if options.get("disable"):  # as torch.compile(disable=True): the function itself
+        return fn if fn is not None else (lambda f: f)
     if fn is None:
         return lambda f: CompiledFunction(f, check)
     return CompiledFunction(fn, check)
