@@ -9,12 +9,14 @@ and ``save_steps(frames, "backward.html")`` writes them as a web page to step th
 ``python -m tinygrad_lr.viz --out graph.svg`` draws the linear-regression tutorial's loss.
 
 Read ``dot.py`` (what is drawn, and from where in the graph), then ``render.py`` (the picture
-and the error when Graphviz is missing), then ``steps.py`` and ``page.py`` (the walk).
+and the error when Graphviz is missing), then ``steps.py`` and ``page.py`` (the walk), and
+``program.py`` (a compiled step's recording, ``draw_program``).
 docs/graphs.md explains how to read a drawing.
 """
 
 from .dot import COLORS, DEFAULT_MAX_NODES, make_dot
 from .page import save_steps
+from .program import draw_program
 from .render import FORMATS, Graph, GraphvizNotFoundError, render_graph
 from .steps import Frame, Frames, backward_steps
 
@@ -27,6 +29,7 @@ __all__ = [
     "Graph",
     "GraphvizNotFoundError",
     "backward_steps",
+    "draw_program",
     "make_dot",
     "render_graph",
     "save_steps",
