@@ -13,8 +13,9 @@ The conventions it enforces (tests/test_docs.py checks them on every page):
   line just above its fence, shows what that python block prints. Nobody writes it by hand: this
   script fills it in, and the tests fail when it differs from what the code prints.
 - ``<!-- requires: torch -->`` on the line just above a python block runs it only where torch is
-  installed (the tests skip it elsewhere, and a skip fails in CI); the text just above it must
-  say so where readers see it ("this block needs PyTorch").
+  installed (``requires: dot``: where Graphviz's program ``dot`` is); the tests skip it
+  elsewhere, and a skip fails in CI. The text just above it must say so where readers see it
+  ("this block needs PyTorch").
 - ``<!-- source: ../tinygrad_lr/ops/arithmetic.py#Mul -->`` on the line just above a python
   block quotes that definition: the block must be its source, verbatim (this script copies it).
 - A link to source whose text is a code span naming a definition, like
@@ -34,6 +35,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -209,6 +211,10 @@ def _execute(page: str, blocks: list[dict]) -> list[dict]:
     for block in blocks:
         missing = []
         for module in block["requires"]:
+            if module == "dot":  # Graphviz's program, not a module
+                if shutil.which("dot") is None:
+                    missing.append("Graphviz's dot program")
+                continue
             try:
                 __import__(module)
             except ImportError:

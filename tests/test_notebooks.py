@@ -3,6 +3,7 @@ Jupyter kernel (nbclient); and the docs build into a site with ``mkdocs build --
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,8 @@ def test_the_notebook_runs(page):
     needs = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     if "needs torch installed" in needs:
         pytest.importorskip("torch")
+    if "needs dot installed" in needs and shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's `dot` program, a system package")
     client = nbclient.NotebookClient(
         notebook,
         timeout=600,

@@ -356,7 +356,7 @@ def test_graph_is_a_digraph_subclass_that_copies():
 
 
 # ---------------------------------------------------------------------------------- command line
-def test_command_line_draws_the_tutorial_loss(tmp_path, capsys):
+def test_command_line_draws_the_tutorial_loss(tmp_path, capsys, dot):
     assert viz_main(["--out", str(tmp_path / "graph.svg"), "--show-order"]) == 0
     texts = svg_texts((tmp_path / "graph.svg").read_text())
     assert "w (parameter)" in texts and "backward step 6" in texts and "legend" in texts
@@ -386,7 +386,7 @@ def test_the_docs_figure_is_up_to_date():
     assert sorted(texts) == sorted(expected), f"the SVG figure is stale; {hint}"
 
 
-def test_the_example_draws_one_training_step(tmp_path):
+def test_the_example_draws_one_training_step(tmp_path, dot):
     path = tmp_path / "step.svg"
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples/linear_regression.py"), "--epochs", "1"]

@@ -153,7 +153,7 @@ def test_the_page_is_self_contained(tmp_path):
     assert '<span id="step-label">step 1 of 9</span>' in text
 
 
-def test_the_command_line_writes_the_tutorials_page(tmp_path, capsys):
+def test_the_command_line_writes_the_tutorials_page(tmp_path, capsys, dot):
     out = tmp_path / "backward.html"
     assert viz_main(["--steps", "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"wrote {out} (9 steps)\n"
@@ -174,7 +174,7 @@ def run_example(*args, cwd=None):
     )
 
 
-def test_the_example_records_its_first_step_without_changing_the_run(tmp_path):
+def test_the_example_records_its_first_step_without_changing_the_run(tmp_path, dot):
     out = tmp_path / "first.html"
     recorded = run_example("--steps", str(out))
     assert recorded.returncode == 0, recorded.stderr
