@@ -75,27 +75,25 @@ def tensor(
     elif isinstance(data, (np.ndarray, np.generic)):
         array = np.array(data, copy=True)
     else:
-        data, wide, from_graph = _elements(data)
-        if from_graph:
+        try:
+            array = _rectangular(data)
+        except RuntimeError:  # a tensor among the elements requires grad: NumPy cannot read it
+            # torch builds the tensor from their values, with this warning: the result holds
+            # their values, not their history
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to "
                 "unexpected behavior. Consider using tensor.detach() first.",
                 UserWarning,
                 stacklevel=2,
             )
-        try:
-            array = np.array(data)
-        except ValueError:
-            raise ValueError(
-                f"could not make a tensor from {type(data).__name__}: nested lists must be "
-                "rectangular (every row the same length)"
-            ) from None
+            data = _values(data)
+            array = _rectangular(data)
         if array.dtype.kind not in "biuf":
             raise TypeError(
                 f"could not make a tensor from {data!r:.80}: expected numbers, nested lists of "
                 f"numbers, or an array (got elements of type {array.dtype})"
             )
-        if array.dtype == np.float64 and dtype is None and not wide:
+        if array.dtype == np.float64 and dtype is None and not _holds_float64(data):
             # Python floats are float32 by default, as in torch (with dtype=float64 they are
             # converted directly, never rounded through float32 first); NumPy's float64
             # scalars and float64 tensors among the elements keep float64, as in torch.
@@ -105,28 +103,42 @@ def tensor(
     return _new(array, requires_grad)
 
 
-def _elements(data: Any) -> tuple[Any, bool, bool]:
-    """Nested lists with each tensor among them replaced by its values; whether an element
-    carries float64 (a NumPy float64 scalar or array, or a float64 tensor); and whether one of
-    those tensors requires grad (torch builds ``tensor([t1, t2])`` from them with a warning:
-    the result holds their values, not their history)."""
-    if not isinstance(data, (list, tuple)):
-        return data, False, False
-    wide = from_graph = False
+def _rectangular(data: Any) -> np.ndarray:
+    """``np.array(data)``, with torch's words for nested lists of different lengths."""
+    try:
+        return np.array(data)
+    except ValueError:
+        raise ValueError(
+            f"could not make a tensor from {type(data).__name__}: nested lists must be "
+            "rectangular (every row the same length)"
+        ) from None
 
-    def plain(item: Any) -> Any:
-        nonlocal wide, from_graph
-        if isinstance(item, Tensor):
-            from_graph = from_graph or item._requires_grad
-            item = item._data
-        if isinstance(item, (np.ndarray, np.generic)):
-            wide = wide or item.dtype == np.float64
-            return item
-        if isinstance(item, (list, tuple)):
-            return [plain(element) for element in item]
-        return item
 
-    return plain(data), wide, from_graph
+def _values(data: Any) -> Any:
+    """Nested lists with each tensor among them replaced by the array of its values."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_values(item) for item in data]
+    return data
+
+
+def _holds_float64(data: Any) -> bool:
+    """Whether a NumPy float64 stands among the elements (a scalar, an array's or a tensor's
+    values), which keeps the tensor float64 in torch. One object array finds out in C, where a
+    walk over the lists in Python would take 7 times as long as making the tensor."""
+    elements = np.array(data, dtype=object).ravel()
+    types = set(map(type, elements))
+    if np.float64 in types:
+        return True
+    if not types & {Tensor, np.ndarray}:
+        return False
+    # 0-d tensors and arrays stay whole in an object array
+    return any(
+        np.asarray(element._data if type(element) is Tensor else element).dtype == np.float64
+        for element in elements
+        if type(element) in (Tensor, np.ndarray)
+    )
 
 
 def _converted(array: np.ndarray, dtype: DType) -> np.ndarray:
