@@ -108,17 +108,22 @@ class Program:
             leaf._grad = None if slot is None else Tensor._make(slots[slot])
         return slots
 
-    def lines(self) -> list[str]:
-        """The entries as numbered lines of NumPy, e.g. ``b3 = MatMul(x0, p0)``."""
+    def names(self) -> dict[int, str]:
+        """Each array's name: ``x0``, ``x1``... the arguments, ``s0``... the arrays from outside
+        the step, ``b1``... the entries' results, numbered in the order they are made."""
         names = {slot: f"x{i}" for i, slot in enumerate(self.inputs)}
         names.update({slot: f"s{i}" for i, slot in enumerate(self.state)})
+        results = [out for _, _, _, out in self.entries if out is not None]
+        names.update({slot: f"b{i}" for i, slot in enumerate(results, start=1)})
+        return names
+
+    def lines(self) -> list[str]:
+        """The entries as numbered lines of NumPy, e.g. ``b3 = MatMul(x0, s0)``."""
+        names = self.names()
         lines = []
         for number, (_, label, spec, out) in enumerate(self.entries, start=1):
             arguments = ", ".join(names[v] if kind == _SLOT else _short(v) for kind, v in spec)
-            target = ""
-            if out is not None:  # results numbered in the order they are made
-                names[out] = f"b{sum(name[0] == 'b' for name in names.values()) + 1}"
-                target = f"{names[out]} = "
+            target = "" if out is None else f"{names[out]} = "
             lines.append(f"{number:3d}  {target}{label}({arguments})")
         return lines
 

@@ -232,15 +232,15 @@ def node_line(dot_id: str, label: str, color: str, extra: str = "") -> str:
     return f"\t{dot_id} [label={_quote(label)} fillcolor={_quote(color)}{extra}]\n"
 
 
-def edge_line(tail: str, head: str, extra: str = "") -> str:
-    """One arrow of the DOT text.
+def edge_line(tail: str, head: str, attributes: str = "") -> str:
+    """One arrow of the DOT text, with its attributes (``style=dashed``) if any.
 
     Examples
     --------
-    >>> edge_line("p0", "op1", " style=dashed")
-    '\\tp0 -> op1 style=dashed\\n'
+    >>> edge_line("p0", "op1", "style=dashed")
+    '\\tp0 -> op1 [style=dashed]\\n'
     """
-    return f"\t{tail} -> {head}{extra}\n"
+    return f"\t{tail} -> {head} [{attributes}]\n" if attributes else f"\t{tail} -> {head}\n"
 
 
 def _memory_owner(array: np.ndarray) -> np.ndarray:
@@ -307,6 +307,7 @@ class _Drawing:
         # the input, line of its arrow into the op, SumToSize's DOT id and line of the arrow
         # into it, or None where the gradient is not summed back).
         self.nodes: dict[str, tuple[int, str, str, str]] = {}
+        self.edges: dict[int, tuple[str, str, str]] = {}  # line -> (tail, head, attributes)
         self.op_ids: dict[Function, str] = {}
         self.inputs: dict[tuple[Function, int], tuple[str, int, str | None, int | None]] = {}
 
@@ -315,8 +316,9 @@ class _Drawing:
         self.nodes[dot_id] = (len(self.lines), label, kind, extra)
         self.lines.append(node_line(dot_id, label, COLORS[kind], extra))
 
-    def edge(self, tail: str, head: str, extra: str = "") -> int:
-        self.lines.append(edge_line(tail, head, extra))
+    def edge(self, tail: str, head: str, attributes: str = "") -> int:
+        self.edges[len(self.lines)] = (tail, head, attributes)
+        self.lines.append(edge_line(tail, head, attributes))
         return len(self.lines) - 1
 
     def tensor_lines(self, tensor: Tensor) -> list[str]:
@@ -497,7 +499,7 @@ class _Drawing:
         label += f"\n(max_nodes={max_nodes}; pass max_nodes=None to draw all)"
         self.node("omitted", label, "note", " shape=note style=filled")
         for head in dict.fromkeys(cut_from):
-            self.edge("omitted", head, " style=dashed")
+            self.edge("omitted", head, "style=dashed")
 
     def add_legend(self) -> None:
         """A legend beside the graph: one node of each kind, drawn with that kind's shape."""

@@ -31,42 +31,28 @@ def draw_program(program: Any) -> Graph:
     >>> "1: b1 = Mul" in source and "x0 (argument)" in source and "s0 (from outside)" in source
     True
     """
+    names = program.names()
     lines: list[str] = []
-    names: dict[int, str] = {}
-    for i, slot in enumerate(program.inputs):
-        names[slot] = f"x{i}"
-        lines.append(node_line(f"n{slot}", f"x{i} (argument)", COLORS["data"]))
-    for i, slot in enumerate(program.state):
-        names[slot] = f"s{i}"
-        lines.append(node_line(f"n{slot}", f"s{i} (from outside)", COLORS["parameter"]))
-    results = 0
+    for slot in program.inputs:
+        lines.append(node_line(f"n{slot}", f"{names[slot]} (argument)", COLORS["data"]))
+    for slot in program.state:
+        lines.append(node_line(f"n{slot}", f"{names[slot]} (from outside)", COLORS["parameter"]))
+    made_by: dict[int, str] = {}  # slot -> the entry whose result it is
     for number, (_, label, spec, out) in enumerate(program.entries, start=1):
         entry = f"e{number}"
-        if out is not None:
-            results += 1
-            names[out] = f"b{results}"
-            text = f"{number}: {names[out]} = {label}"
-        else:
-            text = f"{number}: {label} (in place)"
+        text = (
+            f"{number}: {label} (in place)" if out is None else f"{number}: {names[out]} = {label}"
+        )
         lines.append(node_line(entry, text, COLORS["op"], " shape=ellipse"))
         for position, (kind, value) in enumerate(spec):
             if kind != 0:  # a constant: not drawn
                 continue
-            source = f"n{value}" if value in program.state or value in program.inputs else None
-            tail = source or f"e{_producer(program, value)}"
+            tail = made_by.get(value, f"n{value}")
             if out is None and position == 0:  # the array this write changes
-                style = (
-                    f' [color="{WRITE}" fontcolor="{WRITE}" fontname="Helvetica" label="writes"]'
-                )
+                style = f'color="{WRITE}" fontcolor="{WRITE}" fontname="Helvetica" label="writes"'
                 lines.append(edge_line(entry, tail, style))
             else:
                 lines.append(edge_line(tail, entry))
+        if out is not None:
+            made_by[out] = entry
     return graph_of(lines)
-
-
-def _producer(program: Any, slot: int) -> int:
-    """The number of the entry whose result is ``slot``."""
-    for number, entry in enumerate(program.entries, start=1):
-        if entry[3] == slot:
-            return number
-    raise ValueError(f"no entry makes slot {slot}")

@@ -28,7 +28,16 @@ import numpy as np
 from ..autograd import engine
 from ..autograd.function import Function
 from ..tensor import Tensor
-from .dot import COLORS, _check_outputs, _check_params, _Drawing, drawing_of, graph_of, node_line
+from .dot import (
+    COLORS,
+    _check_outputs,
+    _check_params,
+    _Drawing,
+    drawing_of,
+    edge_line,
+    graph_of,
+    node_line,
+)
 from .labels import format_shape, format_values
 from .page import steps_page
 from .render import Graph
@@ -388,20 +397,19 @@ class _Film:
                 dot_id, label, COLORS[kind], f' {extra} penwidth=3 color="{LIT}"'
             )
         for line in self.travelled:
-            lines[line] = _styled_edge(lines[line], f' color="{DONE}" penwidth=1.6')
+            lines[line] = _restyled_edge(drawing, line, f'color="{DONE}" penwidth=1.6')
         for line, text in lit_edges.items():
-            lines[line] = _styled_edge(
-                lines[line],
-                f' color="{LIT}" penwidth=2.6 fontcolor="{LIT}" fontname="Helvetica"'
-                f' fontsize=10 xlabel="{text} "',
+            lines[line] = _restyled_edge(
+                drawing,
+                line,
+                f'color="{LIT}" penwidth=2.6 fontcolor="{LIT}" fontname="Helvetica" '
+                f'fontsize=10 xlabel="{text} "',
             )
         self.travelled.update(lit_edges)
         return graph_of(lines)
 
 
-def _styled_edge(line: str, style: str) -> str:
-    """An arrow's DOT line with more attributes."""
-    text = line.rstrip("\n")
-    if text.endswith("]"):
-        return f"{text[:-1]}{style}]\n"
-    return f"{text} [{style.strip()}]\n"
+def _restyled_edge(drawing: _Drawing, line: int, style: str) -> str:
+    """The drawing's arrow on ``line``, with more attributes."""
+    tail, head, attributes = drawing.edges[line]
+    return edge_line(tail, head, f"{attributes} {style}".strip())
