@@ -3,6 +3,7 @@ it cannot replay, and its check catches a step that changed behind its back."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -78,6 +79,32 @@ def test_the_tutorial_step_replays_to_the_eager_numbers():
     assert len(run.programs) == 1 and run.eager == {}
     lines = str(next(iter(run.programs.values())))
     assert "MatMul(x0, s0)" in lines and "add_into(" in lines and lines.startswith("  1  ")
+
+
+def test_the_replay_runs_the_lines_it_prints_and_frees_arrays_after_their_last_use():
+    run = tutorial(True, epochs=1)[2]
+    program = next(iter(run.programs.values()))
+    statements = [line.split(None, 1)[1] for line in program.lines()]
+    body = [line.strip() for line in program.source.splitlines()[1:]]
+    assert [line for line in body if not line.startswith(("del ", "return "))] == statements
+    returned = re.fullmatch(r"return make\((b\d+)\)", body[-1]).group(1)
+    read_later = {}  # every b-name must be deleted after its last reader, never before
+    for number, line in enumerate(body):
+        for name in re.findall(r"\bb\d+\b", line):
+            read_later[name] = number if not line.startswith("del ") else read_later[name]
+    deleted = {n: i for i, line in enumerate(body) if line.startswith("del ")
+               for n in line[4:].split(", ")}  # fmt: skip
+    assert set(deleted) == set(read_later) - {returned}  # the returned loss stays
+    assert all(deleted[name] == read_later[name] + 1 for name in deleted)
+
+
+def test_entries_reading_only_constants_fold_into_one_constant():
+    run = tutorial(True, epochs=1)[2]
+    program = next(iter(run.programs.values()))
+    text = str(program)
+    assert "Expand" not in text and "c0" in text  # backward's seed, spread and halved
+    (constant,) = program.constants
+    np.testing.assert_array_equal(program.slots[constant], np.full((10, 1), 0.5, np.float32))
 
 
 LINEAR = lambda: nn.Linear(2, 1)  # noqa: E731

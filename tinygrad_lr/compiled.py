@@ -28,8 +28,12 @@ values), so the shorter last batch of an epoch gets its own.
 
 from __future__ import annotations
 
+import builtins
 import functools
-import operator
+import keyword
+import linecache
+import math
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -59,11 +63,13 @@ _CONSTANT_MAKERS = {"_seed"}
 
 
 class Program:
-    """A recorded step: numbered entries, each a NumPy call on numbered arrays.
+    """A recorded step: numbered entries, each a NumPy call on numbered arrays, and the Python
+    function made from them that a replay calls.
 
-    ``inputs`` are the slots of the tensor arguments; ``state`` the arrays that live outside the
-    step (parameters, gradients, optimizer buffers), used by reference; ``bindings`` the
-    leaves whose ``.grad`` the step creates anew; ``result`` how to rebuild the return value.
+    ``inputs`` are the slots of the tensor arguments; ``state`` the arrays used by reference
+    (parameters, gradients, optimizer buffers from outside the step, and ``constants``: arrays
+    the step makes from Python values, or computes from those alone); ``bindings`` the leaves
+    whose ``.grad`` the step creates anew; ``result`` how to rebuild the return value.
 
     Examples
     --------
@@ -73,67 +79,179 @@ class Program:
     ...     _ = halve(tg.ones(2))
     >>> print(halve.program(tg.ones(2)))
       1  b1 = Div(x0, 2)
+    >>> print(halve.program(tg.ones(2)).source)
+    def replay(x0):
+        b1 = Div(x0, 2)
+        return make(b1)
     """
 
     def __init__(self) -> None:
         self.entries: list[tuple[Callable[..., Any], str, list[tuple[int, Any]], int | None]] = []
         self.slots: list[Any] = []  # slot -> the array it held while recording
         self.inputs: list[int] = []
-        self.state: dict[int, int] = {}  # slot -> index of a state array (by reference)
-        self.bindings: list[tuple[Tensor, int]] = []
+        self.state: dict[int, int] = {}  # slot -> index of an array used by reference
+        self.constants: set[int] = set()
+        self.zero_d: set[int] = set()  # results NumPy may hand back as scalars, not arrays
+        self.bindings: list[tuple[Tensor, int | None]] = []
         self.result: Any = None
         self.written: set[int] = set()  # slots written in place
         self.resets: list[tuple[int, np.ndarray]] = []
         # Optimizers the step used, with their settings then: a scheduler that changes lr
         # between steps makes the program stale, and the step is recorded again.
         self.guards: list[tuple[Any, list[dict[str, Any]]]] = []
-        self.steps: list[tuple[Callable[..., Any], Callable[[list[Any]], tuple], int | None]] = []
+        self.functions: tuple[Callable[..., Any], Callable[..., Any]] | None = None
 
     def holds(self) -> bool:
         """Whether every optimizer the step uses still has the settings it was recorded with."""
         return all(_settings(optimizer) == settings for optimizer, settings in self.guards)
 
-    def run(self, arrays: list[np.ndarray]) -> list[Any]:
-        """Replay on ``arrays`` (the tensor arguments' data); returns every slot's value."""
-        slots = list(self.slots)  # state and constants as recorded, by reference
-        for slot, array in zip(self.inputs, arrays):
-            slots[slot] = array
-        for slot, value in self.resets:
-            np.copyto(slots[slot], value)
-        for call, arguments, out in self.steps:
-            value = call(*arguments(slots))
-            if out is not None:
-                slots[out] = value if type(value) is np.ndarray else np.asarray(value)
-        for leaf, slot in self.bindings:  # the .grad the eager step would have left
-            leaf._grad = None if slot is None else Tensor._make(slots[slot])
-        return slots
+    def run(self, arrays: list[np.ndarray]) -> Any:
+        """Replay on ``arrays`` (the tensor arguments' data); returns the step's result."""
+        if self.functions is None:
+            self.functions = self._build()
+        return self.functions[0](*arrays)
+
+    def run_keeping(self, arrays: list[np.ndarray]) -> tuple[Any, dict[int, Any]]:
+        """Replay as :meth:`run` does, with the same lines, and also return every slot's value
+        (for the check, which names the first entry that differed)."""
+        if self.functions is None:
+            self.functions = self._build()
+        result, values = self.functions[1](*arrays)
+        return result, {slot: values[name] for slot, name in self.names().items() if name in values}
 
     def names(self) -> dict[int, str]:
         """Each array's name: ``x0``, ``x1``... the arguments, ``s0``... the arrays from outside
-        the step, ``b1``... the entries' results, numbered in the order they are made."""
+        the step, ``c0``... the constants, ``b1``... the entries' results, in order of use."""
         names = {slot: f"x{i}" for i, slot in enumerate(self.inputs)}
-        names.update({slot: f"s{i}" for i, slot in enumerate(self.state)})
+        outside = [slot for slot in self.state if slot not in self.constants]
+        names.update({slot: f"s{i}" for i, slot in enumerate(outside)})
+        constants = [slot for slot in self.state if slot in self.constants]
+        names.update({slot: f"c{i}" for i, slot in enumerate(constants)})
         results = [out for _, _, _, out in self.entries if out is not None]
         names.update({slot: f"b{i}" for i, slot in enumerate(results, start=1)})
         return names
 
     def lines(self) -> list[str]:
-        """The entries as numbered lines of NumPy, e.g. ``b3 = MatMul(x0, s0)``."""
-        names = self.names()
-        lines = []
-        for number, (_, label, spec, out) in enumerate(self.entries, start=1):
-            arguments = ", ".join(names[v] if kind == _SLOT else _short(v) for kind, v in spec)
-            target = "" if out is None else f"{names[out]} = "
-            lines.append(f"{number:3d}  {target}{label}({arguments})")
-        return lines
+        """The entries as numbered lines, e.g. ``  3  b3 = MatMul(x0, s0)``: the statements of
+        :attr:`source`, which a replay runs."""
+        return [f"{n:3d}  {line}" for n, line in enumerate(self._statements()[0], start=1)]
+
+    @property
+    def source(self) -> str:
+        """The Python function a replay calls: one statement per entry, ``del`` where an array
+        is used for the last time (so a replay holds no more memory than the eager step), the
+        ``.grad`` the step binds, and the result."""
+        return self._source(keep=False)
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
+    def _statements(self) -> tuple[list[str], dict[str, Any]]:
+        """One statement per entry, and the objects its names stand for."""
+        names = self.names()
+        namespace: dict[str, Any] = {names[slot]: self.slots[slot] for slot in self.state}
+        called: dict[int, str] = {}  # id(callable) -> its name in the namespace
+        statements = []
+        for call, label, spec, out in self.entries:
+            if id(call) not in called:
+                called[id(call)] = _fresh_name(label, namespace)
+                namespace[called[id(call)]] = call
+            arguments = []
+            for kind, value in spec:
+                text = names[value] if kind == _SLOT else _literal(value)
+                if text is None:  # not written as a literal: a name bound to the value
+                    text = _fresh_name("k", namespace)
+                    namespace[text] = value
+                arguments.append(text)
+            expression = f"{called[id(call)]}({', '.join(arguments)})"
+            if out in self.zero_d:  # NumPy returns 0-d results as scalars; eager has arrays
+                expression = f"asarray({expression})"
+            statements.append(expression if out is None else f"{names[out]} = {expression}")
+        return statements, namespace
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 24 else text[:21] + "..."
+    def _source(self, keep: bool) -> str:
+        names = self.names()
+        statements, namespace = self._statements()
+        kept = {slot for _, slot in self.bindings} | set(_result_slots(self.result))
+        last: dict[int, int] = {}  # slot -> the entry that reads it last
+        for number, (_, _, spec, out) in enumerate(self.entries):
+            last.update({value: number for kind, value in spec if kind == _SLOT})
+            if out is not None:
+                last.setdefault(out, number)
+        made = {out for *_, out in self.entries if out is not None}
+        body = [f"copyto({names[slot]}, {names[slot]}_start)" for slot, _ in self.resets]
+        for number, statement in enumerate(statements):
+            body.append(statement)
+            done = [names[s] for s, n in last.items() if n == number and s in made - kept]
+            if done and not keep:
+                body.append(f"del {', '.join(sorted(done, key=lambda n: int(n[1:])))}")
+        for index, (_, slot) in enumerate(self.bindings):
+            body.append(f"leaf{index}._grad = {'None' if slot is None else f'make({names[slot]})'}")
+        result = _result_code(self.result, names)
+        body.append(f"return {result}, locals()" if keep else f"return {result}")
+        arguments = ", ".join(names[slot] for slot in self.inputs)
+        return "\n".join([f"def replay({arguments}):", *[f"    {line}" for line in body]])
+
+    def _build(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """Compile :attr:`source` (and its twin that keeps every value, for the check)."""
+        _, namespace = self._statements()
+        names = self.names()
+        namespace.update({f"{names[slot]}_start": start for slot, start in self.resets})
+        namespace.update({f"leaf{i}": leaf for i, (leaf, _) in enumerate(self.bindings)})
+        namespace.update(make=Tensor._make, asarray=np.asarray, copyto=np.copyto)
+        functions = []
+        for keep in (False, True):
+            source = self._source(keep)
+            filename = f"<compiled step {id(self):x}{' (checked)' if keep else ''}>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            exec(builtins.compile(source, filename, "exec"), namespace)  # our own source
+            functions.append(namespace.pop("replay"))
+        return functions[0], functions[1]
+
+
+_RESERVED = {"make", "asarray", "copyto", "replay", "locals", "None"}
+
+
+def _fresh_name(label: str, namespace: dict[str, Any]) -> str:
+    """A Python name for ``label`` not yet in ``namespace``: ``Mul``, then ``Mul_2``..."""
+    base = re.sub(r"\W", "_", label).strip("_") or "call"
+    if base[0].isdigit() or keyword.iskeyword(base):
+        base = f"f_{base}"
+    name, n = base, 1
+    while name in namespace or name in _RESERVED or re.fullmatch(r"[xscb]\d+|leaf\d+", name):
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as Python source that evaluates to an equal value of the same type, or None."""
+    if value is None or type(value) in (bool, int, str):
+        return repr(value)
+    if type(value) is float and math.isfinite(value):
+        return repr(value)  # repr gives back the same double
+    if type(value) is tuple:
+        parts = [_literal(v) for v in value]
+        if all(part is not None for part in parts):
+            return f"({', '.join(parts)}{',' if len(parts) == 1 else ''})"
+    return None
+
+
+def _result_slots(spec: Any) -> list[int]:
+    if spec is None or spec[0] == "none":
+        return []
+    if spec[0] == "tensor":
+        return [spec[1]]
+    return [slot for part in spec[1] for slot in _result_slots(part)]
+
+
+def _result_code(spec: Any, names: dict[int, str]) -> str:
+    if spec[0] == "none":
+        return "None"
+    if spec[0] == "tensor":
+        return f"make({names[spec[1]]})"
+    parts = [_result_code(part, names) for part in spec[1]]
+    return f"({', '.join(parts)}{',' if len(parts) == 1 else ''})"
 
 
 class _Recorder:
@@ -146,6 +264,7 @@ class _Recorder:
         self.constants: set[int] = set()
         self.initial: dict[int, np.ndarray] = {}  # constant slot -> its value when first used
         self.fresh: list[Tensor] = []  # leaves whose .grad the step made anew
+        self.forwards: dict[type[Function], Callable[..., Any]] = {}  # op class -> its call
         self.refused: str | None = None  # why this step cannot be replayed, if it cannot
         self.keep: list[Any] = []  # every array seen stays alive, so ids stay unique
         for tensor in arguments:
@@ -172,6 +291,7 @@ class _Recorder:
         slot = self.new_slot(array)  # from outside the step, or a constant: by reference
         self.program.state[slot] = len(self.program.state)
         if constant:
+            self.program.constants.add(slot)
             self.initial[slot] = np.array(array, copy=True)
         return slot
 
@@ -196,12 +316,11 @@ class _Recorder:
         program.result = _result_spec(result, self)
         if program.result is None:
             self.refuse("it returns something other than tensors, tuples of them or None")
+        else:
+            _fold_constants(program)
         # Only state and constants are used by reference; the rest is made anew by each replay.
         program.slots = [
             a if slot in program.state else None for slot, a in enumerate(program.slots)
-        ]
-        program.steps = [
-            (call, _getter(spec, program.slots), out) for call, _, spec, out in program.entries
         ]
         return None if self.refused else program
 
@@ -222,6 +341,8 @@ class _Recorder:
         """A NumPy call that returns a new array, ``output``."""
         spec = self.spec(values, label)
         out = None if output is None else self.new_slot(output)
+        if out is not None and np.ndim(output) == 0:
+            self.program.zero_d.add(out)
         self.program.entries.append((call, label, spec, out))
 
     def write(self, call: Callable[..., Any], label: str, values: tuple[Any, ...]) -> Callable:
@@ -240,26 +361,44 @@ class _Recorder:
         return done
 
 
-def _getter(spec: list[tuple[int, Any]], slots: list[Any]) -> Callable[[list[Any]], tuple]:
-    """A function from the slots to an entry's arguments: numbers and other constants get slots
-    of their own, so that one ``itemgetter`` picks every argument at once (the replay loop's
-    cost is mostly this)."""
-    indices = []
-    for kind, value in spec:
-        if kind == _CONSTANT:
-            slots.append(value)
-            value = len(slots) - 1
-        indices.append(value)
-    if len(indices) == 1:
-        (index,) = indices
-        return lambda values: (values[index],)
-    return operator.itemgetter(*indices) if indices else lambda values: ()
+def _fold_constants(program: Program) -> None:
+    """Rewrite: an entry that reads only constants computes the same array on every replay, so
+    the array it computed while recording becomes a constant and the entry goes (backward's
+    seed of 1 divided by the batch size, spread to the batch's shape). Exact: the value is the
+    one the eager step computed. Not folded: what the step writes into or returns, a new
+    ``.grad`` (each replay makes its own), and arrays sharing memory with a written one."""
+    written = [program.slots[slot] for slot in program.written]
+    kept = {slot for _, slot in program.bindings} | set(_result_slots(program.result))
+    constant = program.constants - program.written
+    entries = []
+    for entry in program.entries:
+        _, label, spec, out = entry
+        array = None if out is None else program.slots[out]
+        if (
+            out is not None
+            and label != "copy"
+            and out not in kept | program.written
+            and all(slot in constant for kind, slot in spec if kind == _SLOT)
+            and not any(np.may_share_memory(array, target) for target in written)
+        ):
+            constant.add(out)
+            program.constants.add(out)
+            program.state[out] = len(program.state)
+            continue
+        entries.append(entry)
+    program.entries = entries
+    used = {slot for *_, spec, _ in entries for kind, slot in spec if kind == _SLOT}
+    for slot in program.constants - used - {slot for slot, _ in program.resets}:
+        program.constants.discard(slot)  # folded into the constants that use it
+        del program.state[slot]
 
 
-def _forward_call(cls: type[Function], needs_input_grad: tuple[bool, ...]) -> Callable[..., Any]:
-    """``cls.forward`` on a context made once: replays need its arithmetic, not its graph."""
+def _forward_call(cls: type[Function]) -> Callable[..., Any]:
+    """``cls.forward`` on one context per op class: a replay needs its arithmetic, not its
+    graph, so the context asks for no gradients and keeps nothing it is given to save."""
     ctx = cls()
-    ctx.needs_input_grad = needs_input_grad
+    ctx.needs_input_grad = (False,) * 64
+    ctx.save_for_backward = lambda *arrays: None
     return functools.partial(cls.forward, ctx)
 
 
@@ -281,8 +420,9 @@ class _Hooks:
 
         def recording_apply(cls: type[Function], *args: Any) -> Tensor:
             result = apply(cls, *args)
-            needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-            recorder.entry(_forward_call(cls, needs), cls.__name__, args, result._data)
+            if cls not in recorder.forwards:
+                recorder.forwards[cls] = _forward_call(cls)
+            recorder.entry(recorder.forwards[cls], cls.__name__, args, result._data)
             return result
 
         accumulate = engine._accumulate
@@ -317,7 +457,7 @@ class _Hooks:
         copy_into = inplace._copy_into
 
         def recording_copy_into(tensor: Tensor, result: Tensor) -> None:
-            note = recorder.write(_copy_same_kind, "copyto", (tensor._data, result._data))
+            note = recorder.write(_copy_same_kind, "copy_into", (tensor._data, result._data))
             copy_into(tensor, result)
             note()
 
@@ -520,7 +660,7 @@ class CompiledFunction:
             return self.fn(*args, **kwargs)
         if count == 3 or self.check == "always":
             return self.checked(signature, program, tensors, args, kwargs)
-        return self._replay(program, tensors)
+        return program.run([t._data for t in tensors])
 
     def record(self, tensors: list[Tensor], args: tuple, kwargs: dict) -> tuple[Any, Any]:
         """Run the step eagerly with the hooks in place; its program, or None and why not."""
@@ -534,10 +674,6 @@ class CompiledFunction:
             )
             return None, (result, recorder.refused)
         return program, result
-
-    def _replay(self, program: Program, tensors: list[Tensor]) -> Any:
-        slots = program.run([t._data for t in tensors])
-        return _rebuild(program.result, slots)
 
     def checked(
         self, signature: Any, program: Program, tensors: list[Tensor], args: tuple, kwargs: dict
@@ -553,8 +689,8 @@ class CompiledFunction:
         leaves = [leaf for leaf, _ in program.bindings]
         before = [array.copy() for array in written]
         grads_before = [leaf._grad for leaf in leaves]
-        slots = program.run([t._data for t in tensors])
-        replayed = [array.copy() for array in _arrays(_rebuild(program.result, slots))]
+        replayed_result, values = program.run_keeping([t._data for t in tensors])
+        replayed = [array.copy() for array in _arrays(replayed_result)]
         replayed_state = [array.copy() for array in written]
         replayed_grads = [_grad_array(leaf) for leaf in leaves]
         for array, value in zip(written, before):  # back to where the step started
@@ -564,6 +700,8 @@ class CompiledFunction:
         again = _Recorder(tensors)
         with _Hooks(again):
             result = self.fn(*args, **kwargs)
+        eager_values = list(again.program.slots)  # before finish() lets go of them
+        again.finish(result)  # rewritten as the program was, so that entries line up
         compared = [
             *[("an array the step updates", a, b) for a, b in zip(replayed_state, written)],
             *[("a leaf's .grad", a, _grad_array(leaf)) for a, leaf in zip(replayed_grads, leaves)],
@@ -573,7 +711,7 @@ class CompiledFunction:
         if len(replayed) != len(_arrays(result)):
             differing.append("the returned value")
         if differing:
-            first = _first_difference(program, slots, again.program)
+            first = _first_difference(program, values, again.program, eager_values)
             self.eager[signature] = f"a replay differed from the eager step at {first}"
             raise CompileError(
                 f"the replayed step differs from the eager one in {differing[0]}; the first "
@@ -594,13 +732,15 @@ def _same(a: Any, b: Any) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
 
 
-def _first_difference(program: Program, slots: list[Any], eager: Program) -> str:
+def _first_difference(
+    program: Program, values: dict[int, Any], eager: Program, eager_values: list[Any]
+) -> str:
     lines = program.lines()
     for number, (entry, other) in enumerate(zip(program.entries, eager.entries)):
         if entry[1] != other[1]:
             return f"entry {number + 1}, {lines[number].split(None, 1)[1]} (eager: {other[1]})"
         out, eager_out = entry[3], other[3]
-        if out is not None and not _same(slots[out], eager.slots[eager_out]):
+        if out is not None and not _same(values.get(out), eager_values[eager_out]):
             return f"entry {number + 1}, {lines[number].split(None, 1)[1]}"
     if len(program.entries) != len(eager.entries):
         return (
@@ -619,15 +759,6 @@ def _result_spec(result: Any, recorder: _Recorder) -> Any:
         parts = [_result_spec(r, recorder) for r in result]
         return None if any(p is None for p in parts) else ("tuple", parts)
     return None
-
-
-def _rebuild(spec: Any, slots: list[Any]) -> Any:
-    kind = spec[0]
-    if kind == "none":
-        return None
-    if kind == "tensor":
-        return Tensor._make(slots[spec[1]])
-    return tuple(_rebuild(part, slots) for part in spec[1])
 
 
 def _arrays(result: Any) -> list[np.ndarray]:

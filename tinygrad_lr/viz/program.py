@@ -36,7 +36,8 @@ def draw_program(program: Any) -> Graph:
     for slot in program.inputs:
         lines.append(node_line(f"n{slot}", f"{names[slot]} (argument)", COLORS["data"]))
     for slot in program.state:
-        lines.append(node_line(f"n{slot}", f"{names[slot]} (from outside)", COLORS["parameter"]))
+        kind = "constant" if slot in program.constants else "from outside"
+        lines.append(node_line(f"n{slot}", f"{names[slot]} ({kind})", COLORS["parameter"]))
     made_by: dict[int, str] = {}  # slot -> the entry whose result it is
     for number, (_, label, spec, out) in enumerate(program.entries, start=1):
         entry = f"e{number}"
